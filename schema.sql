@@ -1,0 +1,36 @@
+-- tagrelay D1 schema: the outbox (events) and the ledger (deliveries).
+-- Applied by `npm start` (local), by the tests, and by hand before the first deploy.
+-- Only hashed identifiers are ever stored: no e-mail, phone, name or address in the clear.
+
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY,              -- <source>:<shop>:<kind>:<id>, the dedupe key
+  source TEXT NOT NULL,
+  shop TEXT NOT NULL,
+  kind TEXT NOT NULL,               -- purchase | refund
+  order_id TEXT NOT NULL,
+  order_number TEXT,
+  occurred_at TEXT NOT NULL,        -- when the order was placed / the refund created
+  received_at TEXT NOT NULL,        -- when the webhook reached us
+  test INTEGER NOT NULL DEFAULT 0,
+  topic TEXT,
+  webhook_id TEXT,
+  payload TEXT NOT NULL,            -- the CommerceEvent as JSON
+  enqueue_error TEXT                -- set when the Queue send failed: the sweep re-enqueues
+);
+CREATE INDEX IF NOT EXISTS events_received ON events (received_at);
+CREATE INDEX IF NOT EXISTS events_order ON events (source, shop, order_id);
+
+CREATE TABLE IF NOT EXISTS deliveries (
+  event_id TEXT NOT NULL,
+  destination TEXT NOT NULL,        -- ga4 | meta
+  status TEXT NOT NULL,             -- sending | retrying | sent | failed | skipped | expired | dead
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_http_status INTEGER,
+  reason TEXT,
+  lease_until INTEGER,              -- ms epoch: a consumer holds this row while sending
+  next_attempt_at INTEGER,          -- ms epoch of the scheduled retry
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (event_id, destination)
+);
+CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, updated_at);

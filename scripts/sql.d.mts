@@ -1,0 +1,1 @@
+export function splitSqlStatements(sql: string): string[];

@@ -1,0 +1,102 @@
+import { z } from "zod";
+
+/** Comma-separated secrets: several are accepted at once so a secret can be rotated. */
+const secretList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+const list = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v?.trim() ? v : fallback)
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+const text = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim() || undefined);
+const flag = z
+  .string()
+  .optional()
+  .transform((v) => ["1", "true", "yes", "on"].includes((v ?? "").trim().toLowerCase()));
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) {
+        ctx.addIssue({ code: "custom", message: "must be a positive integer" });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+export const DEFAULT_META_API_VERSION = "v26.0";
+
+const ConfigSchema = z.object({
+  SHOPIFY_WEBHOOK_SECRET: secretList,
+  WOOCOMMERCE_WEBHOOK_SECRET: secretList,
+  MAGENTO_WEBHOOK_SECRET: secretList,
+  /** Largest webhook body accepted, in bytes. */
+  MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  /** How long KV remembers a conversion key; longer than any sender's retry window. */
+  DEDUPE_TTL_SECONDS: positiveInt(7 * 24 * 3600),
+  /** Which Shopify topics create a purchase: the first to arrive wins. */
+  SHOPIFY_PURCHASE_TOPICS: list("orders/create,orders/paid"),
+  /** `shop` (the store's currency, the default) or `presentment` (what the customer saw). */
+  SHOPIFY_CURRENCY: z.enum(["shop", "presentment"]).optional().default("shop"),
+  GA4_MEASUREMENT_ID: text,
+  GA4_API_SECRET: text,
+  GA4_ENDPOINT: text.transform((v) => v ?? "https://www.google-analytics.com/mp/collect"),
+  GA4_VALIDATE: flag,
+  META_PIXEL_ID: text,
+  META_ACCESS_TOKEN: text,
+  META_API_VERSION: text.transform((v) => v ?? DEFAULT_META_API_VERSION),
+  META_ENDPOINT: text.transform((v) => (v ?? "https://graph.facebook.com").replace(/\/+$/, "")),
+  META_TEST_EVENT_CODE: text,
+  /** Template of Meta's event_id, to match the browser pixel's eventID: {order_id}, {order_number}, {kind}. */
+  META_EVENT_ID: text.transform((v) => v ?? "{order_id}"),
+  /** `skip` (default: Meta has no refund event) or `custom` (a custom "Refund" event). */
+  META_REFUNDS: z.enum(["skip", "custom"]).optional().default("skip"),
+  /** Timeout for each outbound call to a destination, in milliseconds. */
+  DESTINATION_TIMEOUT_MS: positiveInt(10_000),
+  /** Days an event and its ledger rows are kept before the sweep purges them. */
+  RETENTION_DAYS: positiveInt(30),
+  ADMIN_TOKEN: text,
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+const cache = new WeakMap<object, ConfigResult>();
+
+/** Parses the Worker's env once per isolate (env objects are stable between requests). */
+export function loadConfig(env: object): ConfigResult {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = ConfigSchema.safeParse(env);
+  const result: ConfigResult = parsed.success
+    ? { ok: true, config: parsed.data }
+    : { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+  cache.set(env, result);
+  return result;
+}
+
+export function ga4Enabled(config: Config): boolean {
+  return Boolean(config.GA4_MEASUREMENT_ID && config.GA4_API_SECRET);
+}
+
+export function metaEnabled(config: Config): boolean {
+  return Boolean(config.META_PIXEL_ID && config.META_ACCESS_TOKEN);
+}

@@ -1,0 +1,22 @@
+import type { Config } from "../config";
+import type { CommerceEvent } from "../events";
+
+export type DestinationName = "ga4" | "meta";
+
+/** What happened to one event at one destination, after one attempt. */
+export type DeliveryOutcome =
+  | { status: "sent"; httpStatus: number; reason?: string }
+  | { status: "retry"; httpStatus?: number; reason: string; retryAfterSeconds?: number }
+  | { status: "failed"; httpStatus?: number; reason: string }
+  | { status: "skipped"; reason: string }
+  | { status: "expired"; reason: string };
+
+export interface Destination {
+  name: DestinationName;
+  enabled(config: Config): boolean;
+  /**
+   * Builds, sends and classifies. Returns one outcome per event id given; never throws
+   * for a network error, a timeout or an HTTP answer (those are outcomes).
+   */
+  deliver(events: CommerceEvent[], config: Config, now: Date): Promise<Map<string, DeliveryOutcome>>;
+}

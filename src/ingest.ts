@@ -1,0 +1,133 @@
+import type { Config } from "./config";
+import type { CommerceEvent } from "./events";
+import { logError } from "./lib/log";
+import type { NormalizedEvent, WebhookMeta } from "./sources/types";
+
+export const DEDUPE_PREFIX = "seen:";
+
+export interface QueueMessage {
+  eventId: string;
+}
+
+export type EventStatus = "accepted" | "duplicate" | "not_applicable";
+export type IngestResult =
+  | { ok: true; events: Array<{ id: string; status: EventStatus }>; queued: boolean }
+  | { ok: false; reason: string };
+
+function insertEvent(
+  db: D1Database,
+  event: CommerceEvent,
+  meta: WebhookMeta,
+  now: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO events (id, source, shop, kind, order_id, order_number, occurred_at, received_at, test, topic, webhook_id, payload)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO NOTHING`,
+    )
+    .bind(
+      event.id,
+      event.source,
+      event.shop,
+      event.kind,
+      event.order.id,
+      event.order.number ?? null,
+      event.occurredAt,
+      now,
+      event.test ? 1 : 0,
+      meta.topic ?? null,
+      meta.deliveryId ?? null,
+      JSON.stringify(event),
+    );
+}
+
+async function recordedIds(db: D1Database, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const placeholders = ids.map((_, i) => `?${i + 1}`).join(",");
+  const rows = await db
+    .prepare(`SELECT id FROM events WHERE id IN (${placeholders})`)
+    .bind(...ids)
+    .all<{ id: string }>();
+  return new Set(rows.results.map((r) => r.id));
+}
+
+/**
+ * Dedupe and durable hand-off. KV is only a fast path (eventually consistent, no
+ * compare-and-set); the D1 insert with ON CONFLICT DO NOTHING decides who wins, so
+ * concurrent deliveries of one order store and enqueue it exactly once.
+ */
+export async function ingestEvents(
+  env: Env,
+  config: Config,
+  normalized: NormalizedEvent[],
+  meta: WebhookMeta,
+  ctx: ExecutionContext,
+): Promise<IngestResult> {
+  const ids = normalized.map((n) => n.event.id);
+  const seen = await Promise.all(ids.map((id) => env.DEDUPE_KV.get(DEDUPE_PREFIX + id)));
+  const fresh = normalized.filter((_, i) => seen[i] === null);
+  const status = new Map<string, EventStatus>(ids.map((id) => [id, "duplicate"]));
+
+  let candidates = fresh;
+  const preconditions = fresh.flatMap((n) => (n.onlyIfRecorded ? [n.onlyIfRecorded] : []));
+  const winners: CommerceEvent[] = [];
+  const stored: string[] = [];
+  try {
+    if (preconditions.length) {
+      const recorded = await recordedIds(env.DB, preconditions);
+      candidates = fresh.filter((n) => !n.onlyIfRecorded || recorded.has(n.onlyIfRecorded));
+      for (const n of fresh) if (!candidates.includes(n)) status.set(n.event.id, "not_applicable");
+    }
+    if (candidates.length) {
+      const now = new Date().toISOString();
+      const results = await env.DB.batch(candidates.map((n) => insertEvent(env.DB, n.event, meta, now)));
+      candidates.forEach((n, i) => {
+        stored.push(n.event.id);
+        if (results[i].meta.changes > 0) {
+          winners.push(n.event);
+          status.set(n.event.id, "accepted");
+        }
+      });
+    }
+  } catch (error) {
+    logError("d1 unavailable", { source: meta.topic, error: (error as Error).message.slice(0, 200) });
+    return { ok: false, reason: "storage unavailable" };
+  }
+
+  let queued = true;
+  if (winners.length) {
+    try {
+      await env.EVENTS_QUEUE.sendBatch(
+        winners.map((e) => ({ body: { eventId: e.id } satisfies QueueMessage })),
+      );
+    } catch (error) {
+      queued = false;
+      const reason = (error as Error).message.slice(0, 200);
+      logError("queue send failed; event kept in the outbox for the sweep", {
+        eventIds: winners.map((e) => e.id),
+        error: reason,
+      });
+      await markEnqueueError(env.DB, winners, reason);
+    }
+  }
+
+  // Written only once D1 holds the event: the next redelivery then costs one KV read.
+  ctx.waitUntil(
+    Promise.all(
+      stored.map((id) =>
+        env.DEDUPE_KV.put(DEDUPE_PREFIX + id, "1", { expirationTtl: config.DEDUPE_TTL_SECONDS }),
+      ),
+    ).catch((error) => logError("kv put failed", { error: (error as Error).message.slice(0, 200) })),
+  );
+  return { ok: true, events: ids.map((id) => ({ id, status: status.get(id) ?? "duplicate" })), queued };
+}
+
+async function markEnqueueError(db: D1Database, events: CommerceEvent[], reason: string): Promise<void> {
+  try {
+    await db.batch(
+      events.map((e) => db.prepare("UPDATE events SET enqueue_error = ?1 WHERE id = ?2").bind(reason, e.id)),
+    );
+  } catch {
+    // The sweep also finds events with no delivery rows; the marker only makes it faster.
+  }
+}

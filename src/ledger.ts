@@ -1,0 +1,133 @@
+import type { DeliveryOutcome, DestinationName } from "./destinations/types";
+import { CommerceEvent } from "./events";
+
+export type DeliveryStatus = "sending" | "retrying" | "sent" | "failed" | "skipped" | "expired" | "dead";
+
+/** States after which a destination is never tried again for that event (until a replay resets it). */
+export const FINAL_STATUSES: ReadonlySet<string> = new Set(["sent", "failed", "skipped", "expired", "dead"]);
+
+/** How long a consumer holds a delivery while it sends; a crashed consumer's claim lapses after this. */
+export const LEASE_MS = 60_000;
+
+export interface Pair {
+  eventId: string;
+  destination: DestinationName;
+}
+
+export async function loadEvents(db: D1Database, ids: string[]): Promise<Map<string, CommerceEvent>> {
+  const events = new Map<string, CommerceEvent>();
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    const rows = await db
+      .prepare(`SELECT id, payload FROM events WHERE id IN (${chunk.map((_, j) => `?${j + 1}`).join(",")})`)
+      .bind(...chunk)
+      .all<{ id: string; payload: string }>();
+    for (const row of rows.results) events.set(row.id, CommerceEvent.parse(JSON.parse(row.payload)));
+  }
+  return events;
+}
+
+/**
+ * Claims each (event, destination) that is new, waiting for a retry, or held by a consumer
+ * whose lease lapsed — in one D1 round trip. A pair that is final or held by another
+ * consumer is not claimed, so no destination is sent one conversion twice.
+ */
+export async function claimDeliveries(
+  db: D1Database,
+  pairs: Pair[],
+  now: number,
+): Promise<{ claimed: Pair[]; others: Map<string, { status: string; leaseUntil: number | null }> }> {
+  if (pairs.length === 0) return { claimed: [], others: new Map() };
+  const stamp = new Date(now).toISOString();
+  const claims = pairs.map((p) =>
+    db
+      .prepare(
+        `INSERT INTO deliveries (event_id, destination, status, attempts, lease_until, created_at, updated_at)
+         VALUES (?1, ?2, 'sending', 1, ?3, ?4, ?4)
+         ON CONFLICT (event_id, destination) DO UPDATE SET
+           status = 'sending', attempts = deliveries.attempts + 1, lease_until = excluded.lease_until,
+           updated_at = excluded.updated_at
+         WHERE deliveries.status = 'retrying' OR (deliveries.status = 'sending' AND deliveries.lease_until < ?5)
+         RETURNING event_id, destination`,
+      )
+      .bind(p.eventId, p.destination, now + LEASE_MS, stamp, now),
+  );
+  const results = await db.batch<{ event_id: string; destination: DestinationName }>(claims);
+  const claimed: Pair[] = [];
+  const unclaimed: Pair[] = [];
+  results.forEach((r, i) => {
+    (r.results.length ? claimed : unclaimed).push(pairs[i]);
+  });
+  const others = new Map<string, { status: string; leaseUntil: number | null }>();
+  if (unclaimed.length) {
+    const states = await db.batch<{ status: string; lease_until: number | null }>(
+      unclaimed.map((p) =>
+        db
+          .prepare("SELECT status, lease_until FROM deliveries WHERE event_id = ?1 AND destination = ?2")
+          .bind(p.eventId, p.destination),
+      ),
+    );
+    states.forEach((r, i) => {
+      const row = r.results[0];
+      if (row) others.set(pairKey(unclaimed[i]), { status: row.status, leaseUntil: row.lease_until });
+    });
+  }
+  return { claimed, others };
+}
+
+export function pairKey(p: Pair): string {
+  return `${p.destination}\u0000${p.eventId}`;
+}
+
+const STATUS_OF: Record<DeliveryOutcome["status"], DeliveryStatus> = {
+  sent: "sent",
+  retry: "retrying",
+  failed: "failed",
+  skipped: "skipped",
+  expired: "expired",
+};
+
+/** Records every outcome of one consumer run in one D1 round trip. */
+export async function recordOutcomes(
+  db: D1Database,
+  outcomes: Array<Pair & { outcome: DeliveryOutcome; nextAttemptAt?: number }>,
+  now: number,
+): Promise<void> {
+  if (outcomes.length === 0) return;
+  const stamp = new Date(now).toISOString();
+  await db.batch(
+    outcomes.map(({ eventId, destination, outcome, nextAttemptAt }) =>
+      db
+        .prepare(
+          `UPDATE deliveries SET status = ?1, last_http_status = ?2, reason = ?3, lease_until = NULL,
+             next_attempt_at = ?4, updated_at = ?5
+           WHERE event_id = ?6 AND destination = ?7`,
+        )
+        .bind(
+          STATUS_OF[outcome.status],
+          "httpStatus" in outcome ? (outcome.httpStatus ?? null) : null,
+          (outcome.reason ?? null)?.slice(0, 500) ?? null,
+          nextAttemptAt ?? null,
+          stamp,
+          eventId,
+          destination,
+        ),
+    ),
+  );
+}
+
+/** After the Queue's last retry: whatever was still waiting becomes a dead letter, keeping its last reason. */
+export async function markDead(db: D1Database, eventIds: string[], now: number): Promise<void> {
+  if (eventIds.length === 0) return;
+  const stamp = new Date(now).toISOString();
+  await db.batch(
+    eventIds.map((id) =>
+      db
+        .prepare(
+          `UPDATE deliveries SET status = 'dead', lease_until = NULL, next_attempt_at = NULL, updated_at = ?1
+           WHERE event_id = ?2 AND status IN ('retrying', 'sending')`,
+        )
+        .bind(stamp, id),
+    ),
+  );
+}

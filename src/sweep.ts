@@ -1,0 +1,55 @@
+import { loadConfig } from "./config";
+import { DESTINATIONS } from "./consumer";
+import type { QueueMessage } from "./ingest";
+import { logError, logInfo } from "./lib/log";
+
+/** An event this old with no delivery rows never reached the consumer. */
+const STRANDED_AFTER_MS = 10 * 60_000;
+/** A retry this overdue was lost by the Queue (or its consumer crashed). */
+const OVERDUE_AFTER_MS = 30 * 60_000;
+const SWEEP_LIMIT = 500;
+
+/**
+ * The Cron Trigger: re-enqueues events that were stored but never (or no longer) queued,
+ * and purges rows past the retention window. Re-enqueueing is safe: the consumer's ledger
+ * never sends a final delivery again.
+ */
+export async function sweepOutbox(_controller: ScheduledController, env: Env): Promise<void> {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) return logError("sweep skipped: configuration invalid", { problems: loaded.problems });
+  const config = loaded.config;
+  const now = Date.now();
+  const db = env.DB;
+
+  const enabled = DESTINATIONS.some((d) => d.enabled(config));
+  const stranded = enabled
+    ? await db
+        .prepare(
+          `SELECT e.id FROM events e
+           WHERE e.received_at < ?1
+             AND (e.enqueue_error IS NOT NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id))
+           UNION
+           SELECT DISTINCT event_id FROM deliveries WHERE status = 'retrying' AND next_attempt_at < ?2
+           LIMIT ?3`,
+        )
+        .bind(new Date(now - STRANDED_AFTER_MS).toISOString(), now - OVERDUE_AFTER_MS, SWEEP_LIMIT)
+        .all<{ id: string }>()
+    : { results: [] };
+  const ids = stranded.results.map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100);
+    await env.EVENTS_QUEUE.sendBatch(chunk.map((eventId) => ({ body: { eventId } satisfies QueueMessage })));
+    await db.batch(
+      chunk.map((id) => db.prepare("UPDATE events SET enqueue_error = NULL WHERE id = ?1").bind(id)),
+    );
+  }
+
+  const cutoff = new Date(now - config.RETENTION_DAYS * 86_400_000).toISOString();
+  const [, purged] = await db.batch([
+    db
+      .prepare("DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE received_at < ?1)")
+      .bind(cutoff),
+    db.prepare("DELETE FROM events WHERE received_at < ?1").bind(cutoff),
+  ]);
+  logInfo("sweep", { requeued: ids.length, purged: purged.meta.changes });
+}

@@ -1,0 +1,97 @@
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import worker from "../src/index";
+import { SHOP, shopifyJson } from "./fixtures/shopify";
+
+export const SHOPIFY_SECRET = "test-secret";
+
+const encoder = new TextEncoder();
+
+export async function hmacBase64(secret: string, body: string | Uint8Array): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const bytes = typeof body === "string" ? encoder.encode(body) : body;
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, bytes));
+  return btoa(String.fromCharCode(...mac));
+}
+
+export interface ShopifyDelivery {
+  topic?: string;
+  webhookId?: string;
+  secret?: string;
+  shop?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export async function shopifyRequest(body: unknown, delivery: ShopifyDelivery = {}): Promise<Request> {
+  const text = typeof body === "string" ? body : shopifyJson(body);
+  return new Request("https://relay.test/webhooks/shopify", {
+    method: "POST",
+    body: text,
+    headers: {
+      "content-type": delivery.contentType ?? "application/json",
+      "x-shopify-topic": delivery.topic ?? "orders/create",
+      "x-shopify-shop-domain": delivery.shop ?? SHOP,
+      "x-shopify-webhook-id": delivery.webhookId ?? crypto.randomUUID(),
+      "x-shopify-api-version": "2026-10",
+      "x-shopify-hmac-sha256": await hmacBase64(delivery.secret ?? SHOPIFY_SECRET, text),
+      ...delivery.headers,
+    },
+  });
+}
+
+/** Through the real Worker entrypoint, with its real bindings (the Queue's consumer runs too). */
+export async function postToWorker(request: Request): Promise<Response> {
+  return exports.default.fetch(request);
+}
+
+export interface RecordedQueue extends Queue {
+  sent: unknown[];
+}
+
+/** A Queue producer that records what it is given, or throws. */
+export function recordingQueue(fail = false): RecordedQueue {
+  const sent: unknown[] = [];
+  const queue = {
+    sent,
+    async send(body: unknown) {
+      if (fail) throw new Error("queue unavailable");
+      sent.push(body);
+    },
+    async sendBatch(messages: Iterable<MessageSendRequest>) {
+      if (fail) throw new Error("queue unavailable");
+      for (const m of messages) sent.push(m.body);
+    },
+    async metrics() {
+      return { backlogCount: 0, backlogBytes: 0 };
+    },
+  };
+  return queue as unknown as RecordedQueue;
+}
+
+/** Calls the Worker's fetch handler directly, with some bindings replaced. */
+export async function fetchWith(request: Request, overrides: Partial<Env> = {}): Promise<Response> {
+  const ctx = {
+    waitUntil: () => {},
+    passThroughOnException: () => {},
+    props: {},
+  } as unknown as ExecutionContext;
+  const pending: Promise<unknown>[] = [];
+  ctx.waitUntil = (p: Promise<unknown>) => void pending.push(p);
+  const response = await worker.fetch(request, { ...env, ...overrides } as Env, ctx);
+  await Promise.all(pending);
+  return response;
+}
+
+export async function countRows(table: "events" | "deliveries", where = "1 = 1", ...params: unknown[]) {
+  const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)
+    .bind(...params)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

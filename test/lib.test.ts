@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { readBodyCapped } from "../src/lib/body";
+import { jsonDepth, parseJsonLossless } from "../src/lib/json";
+import { money, multiplyMoney, subtractMoney, sumMoney } from "../src/lib/money";
+import { xmlDepth } from "../src/lib/xml";
+import { retryDelaySeconds } from "../src/retry";
+
+describe("money", () => {
+  it.each([
+    [["0.1", "0.2"], "0.30"],
+    [["199.00", "15.00", "15.00", "10.00", "15.35", "-10.02"], "244.33"],
+    [[165.5, "0.5"], "166.00"],
+    [[null, undefined, ""], "0.00"],
+    [["-3.34"], "-3.34"],
+  ])("sums %j exactly to %s", (values, total) => {
+    expect(sumMoney(values as string[])).toBe(total);
+  });
+
+  it("adds a thousand cents without drift", () => {
+    expect(sumMoney(Array(1000).fill("0.01"))).toBe("10.00");
+  });
+
+  it("normalizes, subtracts and multiplies", () => {
+    expect(money("5")).toBe("5.00");
+    expect(money("1.2345")).toBe("1.2345");
+    expect(subtractMoney("10.00", "10.02")).toBe("-0.02");
+    expect(multiplyMoney("0.10", 3)).toBe("0.30");
+    expect(() => money("12,50")).toThrow(RangeError);
+  });
+});
+
+describe("lossless JSON", () => {
+  it("keeps ids above 2^53 as their digits", () => {
+    const parsed = parseJsonLossless('{"id":820982911946154508,"n":42,"x":1.5}');
+    expect(parsed).toEqual({ ok: true, value: { id: "820982911946154508", n: 42, x: 1.5 } });
+  });
+
+  it("measures depth without counting brackets inside strings", () => {
+    expect(jsonDepth('{"a":"[[[[{{{{","b":[1,[2]]}')).toBe(3);
+    expect(parseJsonLossless(`${"[".repeat(65)}${"]".repeat(65)}`)).toEqual({
+      ok: false,
+      reason: "nested too deep",
+    });
+    expect(xmlDepth("<a><b><c/></b></a>")).toBe(2);
+  });
+
+  it("does not let __proto__ pollute prototypes", () => {
+    const parsed = parseJsonLossless('{"__proto__":{"polluted":1}}');
+    expect(parsed.ok).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("body cap", () => {
+  it("accepts a body at the cap and refuses one byte more", async () => {
+    const at = await readBodyCapped(new Request("https://x", { method: "POST", body: "x".repeat(100) }), 100);
+    expect(at.ok).toBe(true);
+    const over = await readBodyCapped(
+      new Request("https://x", { method: "POST", body: "x".repeat(101) }),
+      100,
+    );
+    expect(over).toEqual({ ok: false, reason: "too_large" });
+  });
+});
+
+describe("retry backoff", () => {
+  it("grows exponentially with jitter and honours Retry-After", () => {
+    expect(retryDelaySeconds(1, undefined, () => 0.5)).toBe(30);
+    expect(retryDelaySeconds(2, undefined, () => 0.5)).toBe(60);
+    expect(retryDelaySeconds(3, undefined, () => 0)).toBe(96);
+    expect(retryDelaySeconds(3, undefined, () => 1)).toBe(144);
+    expect(retryDelaySeconds(1, 120, () => 0.5)).toBe(120);
+    expect(retryDelaySeconds(30, undefined, () => 1)).toBe(12 * 3600 * 0 + Math.round(6 * 3600 * 1.2));
+    expect(retryDelaySeconds(1, 10 ** 9)).toBe(12 * 3600);
+  });
+});

@@ -1,0 +1,45 @@
+import { applyD1Migrations, type D1Migration, env } from "cloudflare:test";
+import { afterAll, expect } from "vitest";
+import { FIXTURE_PII } from "./fixtures/shopify";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+  var capturedLogLines: string[];
+}
+
+await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+
+/**
+ * Every log line of the suite is captured (the Worker and its consumer run in this isolate)
+ * and checked at the end of each file: no personal data, no secret.
+ */
+globalThis.capturedLogLines = [];
+// Plain wrappers rather than vi.spyOn, so a test's vi.restoreAllMocks() cannot undo them.
+for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+  console[level] = (...args: unknown[]) => {
+    globalThis.capturedLogLines.push(
+      args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "),
+    );
+  };
+}
+
+const SECRETS = [
+  "test-secret-old",
+  "test-secret",
+  "ga4-test-api-secret",
+  "meta-test-access-token",
+  "test-admin-token",
+];
+
+afterAll(() => {
+  const forbidden = [...FIXTURE_PII, ...SECRETS, "api_secret="];
+  for (const line of globalThis.capturedLogLines) {
+    for (const needle of forbidden) {
+      expect(line.includes(needle), `log line leaks ${needle}: ${line.slice(0, 300)}`).toBe(false);
+    }
+  }
+});

@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { splitSqlStatements } from "./scripts/sql.mjs";
+
+export default defineConfig(() => {
+  // schema.sql is the single source of the D1 schema; test/setup.ts applies it.
+  const schema = readFileSync(new URL("./schema.sql", import.meta.url), "utf8");
+  const migrations = [{ name: "schema.sql", queries: splitSqlStatements(schema) }];
+  return {
+    plugins: [
+      cloudflareTest({
+        main: "./src/index.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            SHOPIFY_WEBHOOK_SECRET: "test-secret-old,test-secret",
+            GA4_MEASUREMENT_ID: "G-TEST123",
+            GA4_API_SECRET: "ga4-test-api-secret",
+            GA4_ENDPOINT: "https://ga4.test/mp/collect",
+            META_PIXEL_ID: "1234567890",
+            META_ACCESS_TOKEN: "meta-test-access-token",
+            META_ENDPOINT: "https://meta.test",
+            ADMIN_TOKEN: "test-admin-token",
+          },
+          queueConsumers: { "tagrelay-events": { maxBatchTimeout: 0.05 } },
+        },
+      }),
+    ],
+    test: { setupFiles: ["./test/setup.ts"] },
+  };
+});
