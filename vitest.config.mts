@@ -16,6 +16,8 @@ export default defineConfig(() => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             SHOPIFY_WEBHOOK_SECRET: "test-secret-old,test-secret",
+            WOOCOMMERCE_WEBHOOK_SECRET: "wc-test-secret-old,wc-test-secret",
+            MAGENTO_WEBHOOK_SECRET: "magento-test-secret",
             GA4_MEASUREMENT_ID: "G-TEST123",
             GA4_API_SECRET: "ga4-test-api-secret",
             GA4_ENDPOINT: "https://ga4.test/mp/collect",

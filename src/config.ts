@@ -56,6 +56,17 @@ const ConfigSchema = z.object({
   SHOPIFY_PURCHASE_TOPICS: list("orders/create,orders/paid"),
   /** `shop` (the store's currency, the default) or `presentment` (what the customer saw). */
   SHOPIFY_CURRENCY: z.enum(["shop", "presentment"]).optional().default("shop"),
+  /** WooCommerce order statuses that count as paid: the first webhook in one of them makes the purchase. */
+  WOOCOMMERCE_PAID_STATUSES: list("processing,completed"),
+  /** Whether a cancelled, refunded-by-status or deleted WooCommerce order that had a purchase becomes a full refund. */
+  WOOCOMMERCE_REFUND_ON_CANCEL: z
+    .string()
+    .optional()
+    .transform((v) => !["0", "false", "no", "off"].includes((v ?? "").trim().toLowerCase())),
+  /** PEM public key(s) for Adobe I/O Events and Adobe Commerce webhook signatures. */
+  MAGENTO_PUBLIC_KEY: text,
+  /** Magento order states that count as paid. */
+  MAGENTO_PURCHASE_STATES: list("processing,complete"),
   GA4_MEASUREMENT_ID: text,
   GA4_API_SECRET: text,
   GA4_ENDPOINT: text.transform((v) => v ?? "https://www.google-analytics.com/mp/collect"),
