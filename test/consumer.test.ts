@@ -39,7 +39,7 @@ async function consume(eventIds: string[], attempts = 1) {
     };
   }
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, env);
   return { ...(await getQueueResult(batch, ctx)), delays };
 }
 
@@ -176,7 +176,7 @@ describe("queue consumer", () => {
       { id: "gone", timestamp: new Date(), attempts: 1, body: { eventId: "shopify:x:purchase:404" } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["bad", "gone"]);
   });
@@ -189,7 +189,7 @@ describe("queue consumer", () => {
       { id: "d", timestamp: new Date(), attempts: 1, body: { eventId: id } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["d"]);
     expect(await ledger(id)).toMatchObject([
       { destination: "ga4", status: "dead", last_http_status: 502 },
