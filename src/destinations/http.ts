@@ -1,0 +1,64 @@
+/** What one outbound call came to: an HTTP answer, or why there was none. */
+export type HttpAnswer =
+  | { kind: "response"; status: number; retryAfter: string | null; body: string }
+  | { kind: "timeout" }
+  | { kind: "network"; message: string };
+
+/** Error texts can quote the URL, and GA4's carries its api_secret. */
+export function withoutUrls(text: string): string {
+  return text.replace(/\bhttps?:\/\/\S+/gi, "<url>").slice(0, 200);
+}
+
+/** POSTs a JSON text; never throws, a timeout or a network failure is an answer too. */
+export async function postJson(url: string, json: string, timeoutMs: number): Promise<HttpAnswer> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: json,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = await response.text();
+    return {
+      kind: "response",
+      status: response.status,
+      retryAfter: response.headers.get("retry-after"),
+      body,
+    };
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : { name: "", message: String(error) };
+    if (name === "TimeoutError" || name === "AbortError") return { kind: "timeout" };
+    return { kind: "network", message: withoutUrls(message) };
+  }
+}
+
+/** Retry-After as whole seconds from `now`: either delay-seconds or an HTTP-date. */
+export function retryAfterSeconds(value: string | null | undefined, now: Date): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+type Answered = Extract<HttpAnswer, { kind: "response" }>;
+type Unanswered = Exclude<HttpAnswer, Answered>;
+
+/** No answer at all: the event may or may not have arrived, and sending again is safe. */
+export function unansweredOutcome(answer: Unanswered) {
+  return answer.kind === "timeout"
+    ? ({ status: "retry", reason: "timeout" } as const)
+    : ({ status: "retry", reason: `network error: ${answer.message}` } as const);
+}
+
+/** 429 and 5xx: the server asks for another attempt, possibly after Retry-After. */
+export function retryableStatusOutcome(answer: Answered, now: Date) {
+  if (answer.status !== 429 && answer.status < 500) return undefined;
+  return {
+    status: "retry",
+    httpStatus: answer.status,
+    reason: `HTTP ${answer.status}`,
+    retryAfterSeconds: retryAfterSeconds(answer.retryAfter, now),
+  } as const;
+}
