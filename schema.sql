@@ -23,12 +23,13 @@ CREATE INDEX IF NOT EXISTS events_order ON events (source, shop, order_id);
 CREATE TABLE IF NOT EXISTS deliveries (
   event_id TEXT NOT NULL,
   destination TEXT NOT NULL,        -- ga4 | meta
-  status TEXT NOT NULL,             -- sending | retrying | sent | failed | skipped | expired | dead
+  status TEXT NOT NULL,             -- sending | retrying | sent | failed | skipped | expired | dead | dry-run
   attempts INTEGER NOT NULL DEFAULT 0,
   last_http_status INTEGER,
   reason TEXT,
   lease_until INTEGER,              -- ms epoch: a consumer holds this row while sending
   next_attempt_at INTEGER,          -- ms epoch of the scheduled retry
+  request_body TEXT,                -- dry-run only: the body that would have been sent, secrets redacted
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   PRIMARY KEY (event_id, destination)

@@ -80,11 +80,15 @@ const ConfigSchema = z.object({
   META_EVENT_ID: text.transform((v) => v ?? "{order_id}"),
   /** `skip` (default: Meta has no refund event) or `custom` (a custom "Refund" event). */
   META_REFUNDS: z.enum(["skip", "custom"]).optional().default("skip"),
+  /** `live` (default) sends; `dry-run` builds the exact requests, records them in the ledger and sends nothing. */
+  DESTINATIONS_MODE: z.enum(["live", "dry-run"]).optional().default("live"),
   /** Timeout for each outbound call to a destination, in milliseconds. */
   DESTINATION_TIMEOUT_MS: positiveInt(10_000),
   /** Days an event and its ledger rows are kept before the sweep purges them. */
   RETENTION_DAYS: positiveInt(30),
   ADMIN_TOKEN: text,
+  /** What happens to the shop's test orders: `skip` (default), `send`, or `debug` (GA4 DebugView, Meta test events only). */
+  TEST_ORDERS: z.enum(["skip", "send", "debug"]).optional().default("skip"),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,12 +1,15 @@
 import { z } from "zod";
 import { type Config, loadConfig } from "./config";
+import { dryRunTransport } from "./destinations/dry-run";
 import { ga4 } from "./destinations/ga4";
+import type { Transport } from "./destinations/http";
 import { meta } from "./destinations/meta";
 import type { DeliveryOutcome, Destination } from "./destinations/types";
 import type { CommerceEvent } from "./events";
 import {
   claimDeliveries,
   FINAL_STATUSES,
+  type LedgerUpdate,
   loadEvents,
   markDead,
   type Pair,
@@ -23,14 +26,17 @@ export const DESTINATIONS: readonly Destination[] = [ga4, meta];
 /** The dead-letter queue's name ends with this; its consumer records dead letters. */
 const DEAD_LETTER_SUFFIX = "-dead";
 
+type Claimed = Awaited<ReturnType<typeof claimDeliveries>>;
+
 async function deliverSafely(
   destination: Destination,
   events: CommerceEvent[],
   config: Config,
   now: Date,
+  transport: Transport | undefined,
 ): Promise<Map<string, DeliveryOutcome>> {
   try {
-    return await destination.deliver(events, config, now);
+    return await destination.deliver(events, config, now, transport);
   } catch (error) {
     logError("destination failed unexpectedly", {
       destination: destination.name,
@@ -42,6 +48,70 @@ async function deliverSafely(
   }
 }
 
+/** Sends every claimed (event, destination) pair; one call per destination for the whole batch. */
+async function deliverClaimed(
+  destinations: readonly Destination[],
+  claimed: Pair[],
+  events: Map<string, CommerceEvent>,
+  config: Config,
+  now: number,
+  transport: Transport | undefined,
+): Promise<Map<string, DeliveryOutcome>> {
+  const outcomes = new Map<string, DeliveryOutcome>();
+  await Promise.all(
+    destinations.map(async (d) => {
+      const mine = claimed
+        .filter((p) => p.destination === d.name)
+        .map((p) => events.get(p.eventId) as CommerceEvent);
+      if (mine.length === 0) return;
+      const results = await deliverSafely(d, mine, config, new Date(now), transport);
+      for (const e of mine) {
+        const outcome = results.get(e.id) ?? { status: "retry", reason: "no outcome returned" };
+        outcomes.set(pairKey({ eventId: e.id, destination: d.name }), outcome);
+      }
+    }),
+  );
+  return outcomes;
+}
+
+/** How long a message must wait before its next try, or undefined when every destination is final. */
+function pendingDelay(
+  eventId: string,
+  attempts: number,
+  destinations: readonly Destination[],
+  outcomes: Map<string, DeliveryOutcome>,
+  others: Claimed["others"],
+  now: number,
+): number | undefined {
+  let delay: number | undefined;
+  for (const d of destinations) {
+    const key = pairKey({ eventId, destination: d.name });
+    const outcome = outcomes.get(key);
+    const other = others.get(key);
+    if (outcome?.status === "retry") {
+      delay = Math.max(delay ?? 0, retryDelaySeconds(attempts, outcome.retryAfterSeconds));
+    } else if (!outcome && other && !FINAL_STATUSES.has(other.status)) {
+      // Another consumer holds it: look again once its lease has lapsed.
+      delay = Math.max(delay ?? 0, Math.ceil(((other.leaseUntil ?? now) - now) / 1000) + 1);
+    }
+  }
+  return delay;
+}
+
+function logDelivery(update: LedgerUpdate): void {
+  const { eventId, destination, outcome, dryRunBody } = update;
+  const fields = {
+    eventId,
+    destination,
+    outcome: dryRunBody !== undefined && outcome.status === "sent" ? "dry-run" : outcome.status,
+    httpStatus: "httpStatus" in outcome ? outcome.httpStatus : undefined,
+    reason: outcome.reason,
+  };
+  if (outcome.status === "failed") logError("delivery", fields);
+  else if (outcome.status === "retry") logWarn("delivery", fields);
+  else logInfo("delivery", fields);
+}
+
 /**
  * The queue handler: for each event and each enabled destination not yet final in the
  * D1 ledger, build, send and record. A message is acked once every destination is final;
@@ -50,19 +120,15 @@ async function deliverSafely(
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const now = Date.now();
-  const parsed = batch.messages.map((message) => ({
-    message,
-    body: QueueMessageBody.safeParse(message.body),
-  }));
-  for (const { message, body } of parsed) {
-    if (!body.success) {
+  const valid: Array<{ message: Message<unknown>; eventId: string }> = [];
+  for (const message of batch.messages) {
+    const body = QueueMessageBody.safeParse(message.body);
+    if (body.success) valid.push({ message, eventId: body.data.eventId });
+    else {
       logError("queue message rejected", { queue: batch.queue, messageId: message.id });
       message.ack();
     }
   }
-  const valid = parsed.flatMap(({ message, body }) =>
-    body.success ? [{ message, eventId: body.data.eventId }] : [],
-  );
 
   if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) {
     await markDead(
@@ -87,80 +153,39 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const destinations = DESTINATIONS.filter((d) => d.enabled(config));
   const events = await loadEvents(env.DB, [...new Set(valid.map((v) => v.eventId))]);
 
-  const pairs: Pair[] = [];
+  const pairs = new Map<string, Pair>();
   for (const { eventId } of valid) {
     if (!events.has(eventId)) continue;
-    for (const d of destinations) pairs.push({ eventId, destination: d.name });
+    for (const d of destinations)
+      pairs.set(pairKey({ eventId, destination: d.name }), { eventId, destination: d.name });
   }
-  const unique = [...new Map(pairs.map((p) => [pairKey(p), p])).values()];
-  const { claimed, others } = await claimDeliveries(env.DB, unique, now);
+  const { claimed, others } = await claimDeliveries(env.DB, [...pairs.values()], now);
+  const dryRun = config.DESTINATIONS_MODE === "dry-run" ? dryRunTransport() : undefined;
+  const outcomes = await deliverClaimed(destinations, claimed, events, config, now, dryRun?.transport);
 
-  const outcomes = new Map<string, DeliveryOutcome>();
-  await Promise.all(
-    destinations.map(async (d) => {
-      const mine = claimed
-        .filter((p) => p.destination === d.name)
-        .map((p) => events.get(p.eventId) as CommerceEvent);
-      if (mine.length === 0) return;
-      const results = await deliverSafely(d, mine, config, new Date(now));
-      for (const e of mine) {
-        outcomes.set(
-          pairKey({ eventId: e.id, destination: d.name }),
-          results.get(e.id) ?? {
-            status: "retry",
-            reason: "no outcome returned",
-          },
-        );
-      }
-    }),
-  );
-
-  const byMessage = valid.map(({ message, eventId }) => ({ message, eventId, delay: 0, pending: false }));
-  for (const entry of byMessage) {
-    const { message, eventId } = entry;
-    if (!events.has(eventId)) {
-      logWarn("queued event not in the outbox", { eventId });
-      continue;
-    }
-    for (const d of destinations) {
-      const key = pairKey({ eventId, destination: d.name });
-      const outcome = outcomes.get(key);
-      if (outcome?.status === "retry") {
-        entry.pending = true;
-        entry.delay = Math.max(entry.delay, retryDelaySeconds(message.attempts, outcome.retryAfterSeconds));
-      } else if (!outcome) {
-        const other = others.get(key);
-        if (other && !FINAL_STATUSES.has(other.status)) {
-          // Another consumer holds it: look again once its lease has lapsed.
-          entry.pending = true;
-          entry.delay = Math.max(entry.delay, Math.ceil(((other.leaseUntil ?? now) - now) / 1000) + 1);
-        }
-      }
-    }
+  const delays = new Map<string, number | undefined>();
+  for (const { message, eventId } of valid) {
+    if (!events.has(eventId)) logWarn("queued event not in the outbox", { eventId });
+    else delays.set(eventId, pendingDelay(eventId, message.attempts, destinations, outcomes, others, now));
   }
 
-  const records = [...outcomes].map(([key, outcome]) => {
+  const updates: LedgerUpdate[] = [...outcomes].map(([key, outcome]) => {
     const [destination, eventId] = key.split("\u0000") as [Destination["name"], string];
-    const entry = byMessage.find((b) => b.eventId === eventId);
-    const nextAttemptAt = outcome.status === "retry" && entry ? now + entry.delay * 1000 : undefined;
-    return { eventId, destination, outcome, nextAttemptAt };
-  });
-  await recordOutcomes(env.DB, records, now);
-
-  for (const { eventId, destination, outcome } of records) {
-    const fields = {
+    const delay = delays.get(eventId);
+    return {
       eventId,
       destination,
-      outcome: outcome.status,
-      httpStatus: "httpStatus" in outcome ? outcome.httpStatus : undefined,
-      reason: outcome.reason,
+      outcome,
+      nextAttemptAt: outcome.status === "retry" && delay !== undefined ? now + delay * 1000 : undefined,
+      dryRunBody: dryRun?.recorded.get(key),
     };
-    if (outcome.status === "failed") logError("delivery", fields);
-    else if (outcome.status === "retry") logWarn("delivery", fields);
-    else logInfo("delivery", fields);
-  }
-  for (const { message, pending, delay } of byMessage) {
-    if (pending) message.retry({ delaySeconds: delay });
-    else message.ack();
+  });
+  await recordOutcomes(env.DB, updates, now);
+  for (const update of updates) logDelivery(update);
+
+  for (const { message, eventId } of valid) {
+    const delay = delays.get(eventId);
+    if (delay === undefined) message.ack();
+    else message.retry({ delaySeconds: delay });
   }
 }

@@ -1,10 +1,25 @@
 import type { DeliveryOutcome, DestinationName } from "./destinations/types";
 import { CommerceEvent } from "./events";
 
-export type DeliveryStatus = "sending" | "retrying" | "sent" | "failed" | "skipped" | "expired" | "dead";
+export type DeliveryStatus =
+  | "sending"
+  | "retrying"
+  | "sent"
+  | "failed"
+  | "skipped"
+  | "expired"
+  | "dead"
+  | "dry-run";
 
 /** States after which a destination is never tried again for that event (until a replay resets it). */
-export const FINAL_STATUSES: ReadonlySet<string> = new Set(["sent", "failed", "skipped", "expired", "dead"]);
+export const FINAL_STATUSES: ReadonlySet<string> = new Set([
+  "sent",
+  "failed",
+  "skipped",
+  "expired",
+  "dead",
+  "dry-run",
+]);
 
 /** How long a consumer holds a delivery while it sends; a crashed consumer's claim lapses after this. */
 export const LEASE_MS = 60_000;
@@ -87,30 +102,34 @@ const STATUS_OF: Record<DeliveryOutcome["status"], DeliveryStatus> = {
   expired: "expired",
 };
 
+export interface LedgerUpdate extends Pair {
+  outcome: DeliveryOutcome;
+  nextAttemptAt?: number;
+  /** Dry run: what would have been sent. The row becomes `dry-run` instead of `sent`. */
+  dryRunBody?: string;
+}
+
 /** Records every outcome of one consumer run in one D1 round trip. */
-export async function recordOutcomes(
-  db: D1Database,
-  outcomes: Array<Pair & { outcome: DeliveryOutcome; nextAttemptAt?: number }>,
-  now: number,
-): Promise<void> {
+export async function recordOutcomes(db: D1Database, outcomes: LedgerUpdate[], now: number): Promise<void> {
   if (outcomes.length === 0) return;
   const stamp = new Date(now).toISOString();
   await db.batch(
-    outcomes.map(({ eventId, destination, outcome, nextAttemptAt }) =>
+    outcomes.map(({ eventId, destination, outcome, nextAttemptAt, dryRunBody }) =>
       db
         .prepare(
           `UPDATE deliveries SET status = ?1, last_http_status = ?2, reason = ?3, lease_until = NULL,
-             next_attempt_at = ?4, updated_at = ?5
+             next_attempt_at = ?4, updated_at = ?5, request_body = ?8
            WHERE event_id = ?6 AND destination = ?7`,
         )
         .bind(
-          STATUS_OF[outcome.status],
+          dryRunBody !== undefined && outcome.status === "sent" ? "dry-run" : STATUS_OF[outcome.status],
           "httpStatus" in outcome ? (outcome.httpStatus ?? null) : null,
           (outcome.reason ?? null)?.slice(0, 500) ?? null,
           nextAttemptAt ?? null,
           stamp,
           eventId,
           destination,
+          dryRunBody ?? null,
         ),
     ),
   );

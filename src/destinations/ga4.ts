@@ -5,7 +5,14 @@ import { sha256Hex } from "../lib/crypto";
 import { withoutUndefined } from "../lib/defined";
 import { logError } from "../lib/log";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../lib/money";
-import { type HttpAnswer, postJson, retryableStatusOutcome, unansweredOutcome, withoutUrls } from "./http";
+import {
+  type HttpAnswer,
+  liveTransport,
+  retryableStatusOutcome,
+  type Transport,
+  unansweredOutcome,
+  withoutUrls,
+} from "./http";
 import type { DeliveryOutcome, Destination } from "./types";
 
 // Measurement Protocol limits ("Send Measurement Protocol events", Limitations; items: "Measure ecommerce").
@@ -230,11 +237,17 @@ function collectUrl(config: Config): string | undefined {
   }
 }
 
-async function deliverOne(event: CommerceEvent, config: Config, now: Date): Promise<DeliveryOutcome> {
+async function deliverOne(
+  event: CommerceEvent,
+  config: Config,
+  now: Date,
+  transport: Transport,
+): Promise<DeliveryOutcome> {
   const url = collectUrl(config);
   if (!url) return { status: "failed", reason: "GA4_ENDPOINT is not a valid URL" };
   const { body, note } = await toGa4Payload(event, config, now);
-  const answer = await postJson(url, JSON.stringify(body), config.DESTINATION_TIMEOUT_MS);
+  const request = { destination: "ga4" as const, url, body, eventIds: [event.id] };
+  const answer = await transport(request, config.DESTINATION_TIMEOUT_MS);
   const outcome = classifyGa4Response(answer, now, config.GA4_VALIDATE);
   if (outcome.status !== "sent" || !note) return outcome;
   return { ...outcome, reason: outcome.reason ? `${outcome.reason}; ${note}` : note };
@@ -244,14 +257,14 @@ async function deliverOne(event: CommerceEvent, config: Config, now: Date): Prom
 export const ga4: Destination = {
   name: "ga4",
   enabled: ga4Enabled,
-  async deliver(events, config, now) {
+  async deliver(events, config, now, transport = liveTransport) {
     const outcomes = new Map<string, DeliveryOutcome>();
     // An event that cannot even be built fails alone: its neighbours may already be sent.
     for (let i = 0; i < events.length; i += CONCURRENCY) {
       const batch = events.slice(i, i + CONCURRENCY);
       const results = await Promise.all(
         batch.map((event) =>
-          deliverOne(event, config, now).catch((error: unknown): DeliveryOutcome => {
+          deliverOne(event, config, now, transport).catch((error: unknown): DeliveryOutcome => {
             const reason = `unexpected: ${withoutUrls(error instanceof Error ? error.message : String(error))}`;
             logError("ga4 delivery failed unexpectedly", { destination: "ga4", eventId: event.id, reason });
             return { status: "failed", reason };

@@ -32,6 +32,20 @@ export async function postJson(url: string, json: string, timeoutMs: number): Pr
   }
 }
 
+/** One outbound request as a destination builds it; `eventIds` are the events its body carries, in order. */
+export interface OutboundRequest {
+  destination: "ga4" | "meta";
+  url: string;
+  body: Record<string, unknown>;
+  eventIds: string[];
+}
+
+/** How a built request leaves: sent for real, or (dry run) recorded instead. */
+export type Transport = (request: OutboundRequest, timeoutMs: number) => Promise<HttpAnswer>;
+
+export const liveTransport: Transport = (request, timeoutMs) =>
+  postJson(request.url, JSON.stringify(request.body), timeoutMs);
+
 /** Retry-After as whole seconds from `now`: either delay-seconds or an HTTP-date. */
 export function retryAfterSeconds(value: string | null | undefined, now: Date): number | undefined {
   const text = value?.trim();

@@ -6,9 +6,10 @@ import { logError } from "../lib/log";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../lib/money";
 import {
   type HttpAnswer,
-  postJson,
+  liveTransport,
   retryAfterSeconds,
   retryableStatusOutcome,
+  type Transport,
   unansweredOutcome,
 } from "./http";
 import type { DeliveryOutcome, Destination } from "./types";
@@ -220,18 +221,25 @@ function rejectsAnEvent(answer: HttpAnswer): boolean {
 
 type Ready = { id: string; data: MetaServerEvent };
 
-async function sendBatch(batch: Ready[], config: Config, now: Date, outcomes: Map<string, DeliveryOutcome>) {
+async function sendBatch(
+  batch: Ready[],
+  config: Config,
+  now: Date,
+  outcomes: Map<string, DeliveryOutcome>,
+  transport: Transport,
+) {
   const url = `${config.META_ENDPOINT}/${config.META_API_VERSION}/${config.META_PIXEL_ID}/events`;
   const body = withoutUndefined({
     data: batch.map((r) => r.data),
     test_event_code: config.META_TEST_EVENT_CODE,
     access_token: config.META_ACCESS_TOKEN,
   });
-  const answer = await postJson(url, JSON.stringify(body), config.DESTINATION_TIMEOUT_MS);
+  const eventIds = batch.map((r) => r.id);
+  const answer = await transport({ destination: "meta", url, body, eventIds }, config.DESTINATION_TIMEOUT_MS);
   if (batch.length > 1 && rejectsAnEvent(answer)) {
     const half = Math.ceil(batch.length / 2);
-    await sendBatch(batch.slice(0, half), config, now, outcomes);
-    await sendBatch(batch.slice(half), config, now, outcomes);
+    await sendBatch(batch.slice(0, half), config, now, outcomes, transport);
+    await sendBatch(batch.slice(half), config, now, outcomes, transport);
     return;
   }
   const outcome = classifyMetaResponse(answer, now);
@@ -254,7 +262,7 @@ async function sendBatch(batch: Ready[], config: Config, now: Date, outcomes: Ma
 export const meta: Destination = {
   name: "meta",
   enabled: metaEnabled,
-  async deliver(events, config, now) {
+  async deliver(events, config, now, transport = liveTransport) {
     const outcomes = new Map<string, DeliveryOutcome>();
     const ready: Ready[] = [];
     for (const event of events) {
@@ -278,7 +286,7 @@ export const meta: Destination = {
       ready.push({ id: event.id, data });
     }
     for (let i = 0; i < ready.length; i += MAX_BATCH) {
-      await sendBatch(ready.slice(i, i + MAX_BATCH), config, now, outcomes);
+      await sendBatch(ready.slice(i, i + MAX_BATCH), config, now, outcomes, transport);
     }
     return outcomes;
   },

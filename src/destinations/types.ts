@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import type { CommerceEvent } from "../events";
+import type { Transport } from "./http";
 
 export type DestinationName = "ga4" | "meta";
 
@@ -18,5 +19,10 @@ export interface Destination {
    * Builds, sends and classifies. Returns one outcome per event id given; never throws
    * for a network error, a timeout or an HTTP answer (those are outcomes).
    */
-  deliver(events: CommerceEvent[], config: Config, now: Date): Promise<Map<string, DeliveryOutcome>>;
+  deliver(
+    events: CommerceEvent[],
+    config: Config,
+    now: Date,
+    transport?: Transport,
+  ): Promise<Map<string, DeliveryOutcome>>;
 }

@@ -1,0 +1,41 @@
+import { pairKey } from "../ledger";
+import type { HttpAnswer, OutboundRequest, Transport } from "./http";
+
+const REDACTED = "[redacted]";
+
+/**
+ * The body one event contributed to a request, secrets redacted: GA4's body is the event's
+ * own; a Meta batch is cut down to the event's entry with the batch's other fields.
+ */
+function bodyOf(request: OutboundRequest, index: number): Record<string, unknown> {
+  const body = { ...request.body };
+  if ("access_token" in body) body.access_token = REDACTED;
+  if (Array.isArray(body.data) && request.eventIds.length === body.data.length)
+    body.data = [body.data[index]];
+  return body;
+}
+
+/** What a destination answers when it accepts everything: 204 for GA4, Meta's `events_received`. */
+function acceptedAnswer(request: OutboundRequest): HttpAnswer {
+  if (request.destination === "ga4") return { kind: "response", status: 204, retryAfter: null, body: "" };
+  const body = JSON.stringify({ events_received: request.eventIds.length, fbtrace_id: "dry-run" });
+  return { kind: "response", status: 200, retryAfter: null, body };
+}
+
+/**
+ * DESTINATIONS_MODE=dry-run: the destinations build exactly the requests they would send and
+ * this transport keeps them (per event, secrets redacted) instead of sending anything.
+ */
+export function dryRunTransport(): { transport: Transport; recorded: Map<string, string> } {
+  const recorded = new Map<string, string>();
+  const transport: Transport = async (request) => {
+    request.eventIds.forEach((eventId, index) => {
+      recorded.set(
+        pairKey({ destination: request.destination, eventId }),
+        JSON.stringify(bodyOf(request, index)),
+      );
+    });
+    return acceptedAnswer(request);
+  };
+  return { transport, recorded };
+}
