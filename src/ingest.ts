@@ -9,7 +9,7 @@ export interface QueueMessage {
   eventId: string;
 }
 
-export type EventStatus = "accepted" | "duplicate" | "not_applicable";
+export type EventStatus = "accepted" | "duplicate" | "not_applicable" | "too_old";
 export type IngestResult =
   | { ok: true; events: Array<{ id: string; status: EventStatus }>; queued: boolean }
   | { ok: false; reason: string };
@@ -64,9 +64,17 @@ export async function ingestEvents(
   ctx: ExecutionContext,
 ): Promise<IngestResult> {
   const ids = normalized.map((n) => n.event.id);
-  const seen = await Promise.all(ids.map((id) => env.DEDUPE_KV.get(DEDUPE_PREFIX + id)));
-  const fresh = normalized.filter((_, i) => seen[i] === null);
   const status = new Map<string, EventStatus>(ids.map((id) => [id, "duplicate"]));
+  // Rows are purged after RETENTION_DAYS, so an older conversion (a replayed capture, a very
+  // late topic) could no longer be recognised as a duplicate: it is refused, not counted twice.
+  const oldest = Date.now() - config.RETENTION_DAYS * 86_400_000;
+  const current = normalized.filter((n) => {
+    const tooOld = Date.parse(n.event.occurredAt) < oldest;
+    if (tooOld) status.set(n.event.id, "too_old");
+    return !tooOld;
+  });
+  const seen = await Promise.all(current.map((n) => env.DEDUPE_KV.get(DEDUPE_PREFIX + n.event.id)));
+  const fresh = current.filter((_, i) => seen[i] === null);
 
   let candidates = fresh;
   const preconditions = fresh.flatMap((n) => (n.onlyIfRecorded ? [n.onlyIfRecorded] : []));

@@ -14,11 +14,18 @@ const SWEEP_LIMIT = 500;
  * and purges rows past the retention window. Re-enqueueing is safe: the consumer's ledger
  * never sends a final delivery again.
  */
-export async function sweepOutbox(_controller: ScheduledController, env: Env): Promise<void> {
+export async function sweepOutbox(controller: ScheduledController, env: Env): Promise<void> {
+  await sweep(env, controller.scheduledTime || Date.now());
+}
+
+/** One sweep at the given time; returns what it did. */
+export async function sweep(env: Env, now: number): Promise<{ requeued: number; purged: number }> {
   const loaded = loadConfig(env);
-  if (!loaded.ok) return logError("sweep skipped: configuration invalid", { problems: loaded.problems });
+  if (!loaded.ok) {
+    logError("sweep skipped: configuration invalid", { problems: loaded.problems });
+    return { requeued: 0, purged: 0 };
+  }
   const config = loaded.config;
-  const now = Date.now();
   const db = env.DB;
 
   const enabled = DESTINATIONS.some((d) => d.enabled(config));
@@ -52,4 +59,5 @@ export async function sweepOutbox(_controller: ScheduledController, env: Env): P
     db.prepare("DELETE FROM events WHERE received_at < ?1").bind(cutoff),
   ]);
   logInfo("sweep", { requeued: ids.length, purged: purged.meta.changes });
+  return { requeued: ids.length, purged: purged.meta.changes };
 }

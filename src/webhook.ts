@@ -4,6 +4,7 @@ import { ingestEvents } from "./ingest";
 import { readBodyCapped } from "./lib/body";
 import { logError, logInfo, logWarn } from "./lib/log";
 import type { SourceVerdict, WebhookSource } from "./sources/types";
+import { countWebhook } from "./stats";
 
 type Outcome = "accepted" | "duplicate" | "ignored" | "ping" | "rejected" | "unavailable";
 
@@ -19,6 +20,7 @@ export async function receiveWebhook(
   const started = Date.now();
   const log = (outcome: Outcome, status: number, fields: Record<string, unknown> = {}) => {
     const line = { source: source.name, outcome, status, ms: Date.now() - started, ...fields };
+    countWebhook(c.env.DB, c.executionCtx, source.name, outcome);
     if (status >= 500) logError("webhook", line as never);
     else if (status >= 400) logWarn("webhook", line as never);
     else logInfo("webhook", line as never);
@@ -80,7 +82,8 @@ export async function receiveWebhook(
     log("unavailable", 503, { ...meta, reason: result.reason });
     return c.json({ status: "error", reason: "could not store the event; retry later" }, 503);
   }
-  const outcome = result.events.some((e) => e.status === "accepted") ? "accepted" : "duplicate";
+  const has = (s: string) => result.events.some((e) => e.status === s);
+  const outcome = has("accepted") ? "accepted" : has("duplicate") ? "duplicate" : "ignored";
   log(outcome, 200, {
     ...meta,
     eventIds: result.events.map((e) => e.id),

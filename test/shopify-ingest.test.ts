@@ -151,7 +151,7 @@ describe("POST /webhooks/shopify", () => {
     const without = await fetchWith(await cancel(never), { EVENTS_QUEUE: recordingQueue() });
     expect((await withPurchase.json<{ status: string }>()).status).toBe("accepted");
     expect(await without.json()).toMatchObject({
-      status: "duplicate",
+      status: "ignored",
       events: [{ status: "not_applicable" }],
     });
     const refund = await storedEvent(`shopify:${SHOP}:refund:cancel-${recorded}`);
@@ -272,5 +272,16 @@ describe("bad input to /webhooks/shopify", () => {
 
   it("none of the bad bodies left a row", async () => {
     expect(await countRows("events", "shop = ?1", "bad-input.myshopify.com")).toBe(0);
+  });
+});
+
+describe("replayed old deliveries", () => {
+  it("refuses an order older than the retention window instead of counting it again", async () => {
+    const id = freshId();
+    const old = shopifyOrder({ id, createdAt: new Date(Date.now() - 31 * 86_400_000).toISOString() });
+    const response = await fetchWith(await shopifyRequest(old), { EVENTS_QUEUE: recordingQueue() });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ignored", events: [{ status: "too_old" }] });
+    expect(await countRows("events", "order_id = ?1", id)).toBe(0);
   });
 });
