@@ -157,7 +157,7 @@ describe("POST /webhooks/shopify", () => {
     const refund = await storedEvent(`shopify:${SHOP}:refund:cancel-${recorded}`);
     expect(refund?.payload.refund).toEqual({
       id: `cancel-${recorded}`,
-      value: "254.33",
+      value: "244.33",
       items: [],
       full: true,
     });
