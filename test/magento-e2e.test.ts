@@ -1,0 +1,88 @@
+import { env } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { mockDestinations } from "./fixtures/destinations";
+import {
+  MAGENTO_SECRET,
+  magentoCreditMemo,
+  magentoOrder,
+  recentMagentoTime,
+  secretRequest,
+} from "./fixtures/magento";
+import { postToWorker } from "./helpers";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const send = (body: unknown) =>
+  postToWorker(secretRequest(JSON.stringify(body), { "x-tagrelay-secret": MAGENTO_SECRET }));
+
+describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", () => {
+  it("delivers one purchase to each destination, however often the order is saved", async () => {
+    const orderId = "9300001";
+    const { ga4, meta } = mockDestinations();
+    const order = magentoOrder({ entityId: orderId, createdAt: recentMagentoTime() });
+
+    const first = await send({ order });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ status: "accepted" });
+    await vi.waitUntil(() => ga4.length === 1 && meta.length === 1, { timeout: 5000, interval: 20 });
+
+    for (const state of ["processing", "complete", "complete"]) {
+      const again = await send({ order: { ...order, state } });
+      expect(await again.json()).toMatchObject({ status: "duplicate" });
+    }
+    await settle(300);
+
+    expect(ga4).toHaveLength(1);
+    expect(meta).toHaveLength(1);
+    expect(ga4[0].body.events).toMatchObject([
+      { name: "purchase", params: { transaction_id: orderId, currency: "EUR", value: 171.33 } },
+    ]);
+    expect(meta[0].body.data).toMatchObject([{ event_name: "Purchase", event_id: orderId }]);
+
+    const rows = await env.DB.prepare(
+      "SELECT destination, status FROM deliveries WHERE event_id = ?1 ORDER BY 1",
+    )
+      .bind(`magento:magento:purchase:${orderId}`)
+      .all();
+    expect(rows.results).toEqual([
+      { destination: "ga4", status: "sent" },
+      { destination: "meta", status: "sent" },
+    ]);
+  });
+
+  it("delivers a credit memo to GA4 as a refund and records Meta's default policy (skip)", async () => {
+    const memoId = "9400001";
+    const { ga4, meta } = mockDestinations();
+    const memo = magentoCreditMemo({ entityId: memoId, orderId: "9300001" });
+    const response = await send({ creditmemo: memo });
+    expect(response.status).toBe(200);
+    const eventId = `magento:magento:refund:${memoId}`;
+    await vi.waitUntil(
+      async () => {
+        const row = await env.DB.prepare(
+          "SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ?1 AND status != 'sending'",
+        )
+          .bind(eventId)
+          .first<{ n: number }>();
+        return row?.n === 2;
+      },
+      { timeout: 5000, interval: 20 },
+    );
+    expect(ga4).toHaveLength(1);
+    expect(ga4[0].body.events[0]).toMatchObject({
+      name: "refund",
+      params: { transaction_id: "9300001", value: 79 },
+    });
+    expect(meta).toHaveLength(0);
+    const metaRow = await env.DB.prepare(
+      "SELECT status FROM deliveries WHERE event_id = ?1 AND destination = 'meta'",
+    )
+      .bind(eventId)
+      .first();
+    expect(metaRow).toMatchObject({ status: "skipped" });
+  });
+});
