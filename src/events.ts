@@ -101,6 +101,8 @@ export const CommerceEvent = z.object({
       adUserData: ConsentState.optional(),
       adPersonalization: ConsentState.optional(),
       marketing: ConsentState.optional(),
+      /** The analytics choice (Shopify's analytics purpose, Google's analytics_storage). */
+      analytics: ConsentState.optional(),
     })
     .default({}),
 });

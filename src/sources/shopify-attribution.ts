@@ -1,27 +1,19 @@
-import type { CommerceEvent } from "../events";
+import { type Captured, capturedAttribution } from "../attribution";
 import type { ShopifyOrder } from "./shopify-schema";
 
-/** Cart attribute names (as a storefront snippet writes them) → attribution fields. */
-const NOTE_KEYS: Record<string, keyof CommerceEvent["attribution"]> = {
-  _ga_client_id: "gaClientId",
-  _cid: "gaClientId",
-  _ga_session_id: "gaSessionId",
-  _sid: "gaSessionId",
-  _fbp: "fbp",
-  _fbc: "fbc",
-  _gclid: "gclid",
-};
-
-export function shopifyAttribution(order: ShopifyOrder, shop: string): CommerceEvent["attribution"] {
-  const attribution: CommerceEvent["attribution"] = {};
+/**
+ * Attribution and consent from the order's note_attributes (the cart attributes the storefront
+ * snippet wrote, or older names other tools write) and its landing_site.
+ */
+export function shopifyAttribution(order: ShopifyOrder, shop: string): Captured {
+  const values = new Map<string, string>();
   for (const note of order.note_attributes ?? []) {
-    const key = NOTE_KEYS[note.name];
     const value = note.value?.trim();
-    if (key && value) attribution[key] = value.slice(0, 500);
+    if (value && !values.has(note.name)) values.set(note.name, value);
   }
   const landing = order.landing_site?.trim();
-  if (landing) {
-    attribution.landingUrl = (landing.startsWith("/") ? `https://${shop}${landing}` : landing).slice(0, 1000);
-  }
-  return attribution;
+  const landingUrl = landing
+    ? (landing.startsWith("/") ? `https://${shop}${landing}` : landing).slice(0, 1000)
+    : undefined;
+  return capturedAttribution(values, landingUrl, order.created_at);
 }

@@ -1,0 +1,81 @@
+import type { CommerceEvent } from "../events";
+import { withoutUndefined } from "../lib/defined";
+import { consentState } from "./consent";
+import { fbcFromFbclid } from "./fbc";
+import { parseGaCookie, parseGaSessionCookie } from "./ga-cookies";
+import { landingParams } from "./landing";
+import { CART_ATTRIBUTES as CART, LANDING_ATTRIBUTES as LANDING } from "./names";
+
+export type Captured = Pick<CommerceEvent, "attribution" | "consent">;
+
+/** Names that may hold each value, best first: the snippet's own, then those other tools write. */
+const NAMES = {
+  gaClientId: [CART.gaClientId, "_ga_client_id", "_cid", "_ga"],
+  gaSessionId: [CART.gaSessionId, "_ga_session_id", "_sid"],
+  fbp: [CART.fbp, "_fbp"],
+  fbc: [CART.fbc, "_fbc"],
+  gclid: [LANDING.gclid, "_gclid"],
+  fbclid: [LANDING.fbclid, "_fbclid"],
+};
+
+/** A `_ga_<stream>` cookie copied as it is (not `_ga_client_id` and the like). */
+const GA_SESSION_COOKIE = /^_ga_[A-Z0-9]+$/i;
+
+function first(values: ReadonlyMap<string, string>, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = values.get(name)?.trim();
+    if (value) return value.slice(0, 500);
+  }
+  return undefined;
+}
+
+function sessionId(values: ReadonlyMap<string, string>): string | undefined {
+  const named = first(values, NAMES.gaSessionId);
+  if (named) return parseGaSessionCookie(named)?.sessionId ?? named;
+  for (const [name, value] of values) {
+    const session = GA_SESSION_COOKIE.test(name) ? parseGaSessionCookie(value) : undefined;
+    if (session) return session.sessionId;
+  }
+  return undefined;
+}
+
+function queryOf(url: string | undefined): string {
+  if (!url) return "";
+  try {
+    return new URL(url).search;
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Attribution and consent from the name/value pairs an order carries (Shopify note_attributes,
+ * or WooCommerce / Magento order meta), completed from its landing URL. Without a captured fbc,
+ * an fbclid becomes one dated at `occurredAt` (the order's time): see fbcFromFbclid.
+ * Google's ad consents fall back to the marketing choice, as Shopify's own Google channel maps them.
+ */
+export function capturedAttribution(
+  values: ReadonlyMap<string, string>,
+  landingUrl: string | undefined,
+  occurredAt: string,
+): Captured {
+  const landing = landingParams(queryOf(landingUrl));
+  const cid = first(values, NAMES.gaClientId);
+  const fbclid = first(values, NAMES.fbclid) ?? landing.fbclid;
+  const marketing = consentState(values.get(CART.consentMarketing));
+  const attribution: Captured["attribution"] = {
+    gaClientId: cid && (parseGaCookie(cid) ?? cid),
+    gaSessionId: sessionId(values),
+    fbp: first(values, NAMES.fbp),
+    fbc: first(values, NAMES.fbc) ?? (fbclid ? fbcFromFbclid(fbclid, occurredAt) : undefined),
+    gclid: first(values, NAMES.gclid) ?? landing.gclid,
+    landingUrl,
+  };
+  const consent: Captured["consent"] = {
+    marketing,
+    analytics: consentState(values.get(CART.consentAnalytics)),
+    adUserData: consentState(values.get(CART.adUserData)) ?? marketing,
+    adPersonalization: consentState(values.get(CART.adPersonalization)) ?? marketing,
+  };
+  return { attribution: withoutUndefined(attribution), consent: withoutUndefined(consent) };
+}

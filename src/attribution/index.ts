@@ -1,0 +1,7 @@
+/** What the sources (Shopify, WooCommerce, Magento) and the snippet share. */
+export { type Captured, capturedAttribution } from "./captured";
+export { type ConsentState, consentState, type GoogleConsent, googleConsent } from "./consent";
+export { fbcFromFbclid } from "./fbc";
+export { type GaSession, parseGaCookie, parseGaSessionCookie } from "./ga-cookies";
+export { type LandingParam, landingParams } from "./landing";
+export { CART_ATTRIBUTES, LANDING_ATTRIBUTES } from "./names";

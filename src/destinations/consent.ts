@@ -1,0 +1,55 @@
+import type { Config } from "../config";
+import type { CommerceEvent } from "../events";
+import type { MetaServerEvent } from "./meta";
+
+/** What a destination does with one event, given the customer's consent and the shop's policy. */
+export type ConsentDecision =
+  | { action: "send" }
+  | { action: "send-ldu" }
+  | { action: "skip"; reason: string };
+
+type Policy = "send" | "ldu" | "skip";
+
+function decide(policy: Policy, state: "denied" | "unknown", setting: string): ConsentDecision {
+  if (policy === "send") return { action: "send" };
+  if (policy === "ldu") return { action: "send-ldu" };
+  return { action: "skip", reason: `consent ${state} (${setting}=skip)` };
+}
+
+/**
+ * Meta: the marketing choice decides (Google's ad_user_data stands in when only consent mode
+ * was captured). Granted → send; denied and unknown follow their own policies.
+ */
+export function metaConsentDecision(consent: CommerceEvent["consent"], config: Config): ConsentDecision {
+  const state = consent.marketing ?? consent.adUserData;
+  if (state === "granted") return { action: "send" };
+  if (state === "denied") {
+    return decide(config.META_CONSENT_POLICY_DENIED, "denied", "META_CONSENT_POLICY_DENIED");
+  }
+  return decide(config.META_CONSENT_POLICY_UNKNOWN, "unknown", "META_CONSENT_POLICY_UNKNOWN");
+}
+
+/**
+ * GA4: the analytics choice decides whether to send at all; ad consent never stops a send,
+ * because GA4 applies the consent fields itself (DENIED keeps the event out of ads use).
+ */
+export function ga4ConsentDecision(consent: CommerceEvent["consent"], config: Config): ConsentDecision {
+  if (consent.analytics !== "denied" || config.GA4_CONSENT_POLICY_DENIED === "send")
+    return { action: "send" };
+  return { action: "skip", reason: "consent denied (GA4_CONSENT_POLICY_DENIED=skip)" };
+}
+
+/**
+ * Meta's Limited Data Use flag. Country and state 0 ask Meta to geolocate the event itself:
+ * LDU only changes processing for people in the US states where it applies.
+ */
+export const META_LIMITED_DATA_USE: Required<
+  Pick<
+    MetaServerEvent,
+    "data_processing_options" | "data_processing_options_country" | "data_processing_options_state"
+  >
+> = {
+  data_processing_options: ["LDU"],
+  data_processing_options_country: 0,
+  data_processing_options_state: 0,
+};
