@@ -35,3 +35,14 @@ CREATE TABLE IF NOT EXISTS deliveries (
   PRIMARY KEY (event_id, destination)
 );
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, updated_at);
+
+-- Webhooks per hour, source and outcome (accepted | duplicate | ignored | ping | rejected | unavailable),
+-- for /admin. Counted in memory per isolate and added here at most every ~10 s, so approximate:
+-- counts an isolate still holds when it is evicted are lost. hour = floor(ms epoch / 3600000).
+CREATE TABLE IF NOT EXISTS webhook_counts (
+  hour INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (hour, source, outcome)
+);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { splitSqlStatements } from "./scripts/sql.mjs";
 
 export default defineConfig(() => {
@@ -30,6 +30,10 @@ export default defineConfig(() => {
         },
       }),
     ],
-    test: { setupFiles: ["./test/setup.ts"] },
+    test: {
+      setupFiles: ["./test/setup.ts"],
+      // These run in Node (vitest.node.config.mts), not in workerd.
+      exclude: [...configDefaults.exclude, "test/node/**", "test/browser/**"],
+    },
   };
 });

@@ -1,8 +1,11 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { admin } from "./admin/routes";
 import { ga4Enabled, loadConfig, metaEnabled } from "./config";
 import { logError } from "./lib/log";
+import { snippetResponse } from "./snippet";
 import { sources } from "./sources";
+import { adobeChallenge } from "./sources/magento-challenge";
 import { receiveWebhook } from "./webhook";
 
 export const VERSION = "0.1.0";
@@ -37,7 +40,21 @@ app.post("/webhooks/:source", (c) => {
   return receiveWebhook(c, source);
 });
 
+app.get("/webhooks/magento", async (c, next) => {
+  const challenge = adobeChallenge(c.req.query("challenge"));
+  if (challenge === undefined) return next();
+  return c.json({ challenge });
+});
+
 app.all("/webhooks/:source", (c) => c.json({ status: "rejected", reason: "use POST" }, 405));
+
+app.get("/snippet.js", (c) => {
+  const loaded = loadConfig(c.env);
+  const measurementId = loaded.ok ? loaded.config.GA4_MEASUREMENT_ID : undefined;
+  return snippetResponse(c.req.header("if-none-match"), measurementId);
+});
+
+app.route("/admin", admin);
 
 app.notFound((c) => c.json({ status: "rejected", reason: "not found" }, 404));
 

@@ -80,6 +80,12 @@ const ConfigSchema = z.object({
   META_EVENT_ID: text.transform((v) => v ?? "{order_id}"),
   /** `skip` (default: Meta has no refund event) or `custom` (a custom "Refund" event). */
   META_REFUNDS: z.enum(["skip", "custom"]).optional().default("skip"),
+  /** A customer who refused marketing: `skip` (default), `ldu` (Limited Data Use) or `send`. See docs/attribution.md. */
+  META_CONSENT_POLICY_DENIED: z.enum(["skip", "ldu", "send"]).optional().default("skip"),
+  /** No consent captured (most shops): `send` (default; the shop's own privacy settings govern), `ldu` or `skip`. */
+  META_CONSENT_POLICY_UNKNOWN: z.enum(["send", "ldu", "skip"]).optional().default("send"),
+  /** A customer who refused analytics: `send` (default, with GA4's consent fields DENIED) or `skip`. */
+  GA4_CONSENT_POLICY_DENIED: z.enum(["send", "skip"]).optional().default("send"),
   /** `live` (default) sends; `dry-run` builds the exact requests, records them in the ledger and sends nothing. */
   DESTINATIONS_MODE: z.enum(["live", "dry-run"]).optional().default("live"),
   /** Timeout for each outbound call to a destination, in milliseconds. */

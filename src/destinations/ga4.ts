@@ -5,6 +5,7 @@ import { sha256Hex } from "../lib/crypto";
 import { withoutUndefined } from "../lib/defined";
 import { logError } from "../lib/log";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../lib/money";
+import { ga4ConsentDecision } from "./consent";
 import {
   type HttpAnswer,
   liveTransport,
@@ -13,6 +14,7 @@ import {
   unansweredOutcome,
   withoutUrls,
 } from "./http";
+import { testOrderPolicy } from "./test-orders";
 import type { DeliveryOutcome, Destination } from "./types";
 
 // Measurement Protocol limits ("Send Measurement Protocol events", Limitations; items: "Measure ecommerce").
@@ -129,9 +131,11 @@ function toUserData(identity: CommerceEvent["identity"]["ga4"]): Ga4Body["user_d
 
 function toConsent(consent: CommerceEvent["consent"]): Ga4Body["consent"] {
   const upper = (state?: "granted" | "denied") => state && (state.toUpperCase() as ConsentValue);
+  // Someone who refused analytics gave no ad consent either, unless they said so explicitly.
+  const refused = consent.analytics === "denied" ? "denied" : undefined;
   const result = withoutUndefined({
-    ad_user_data: upper(consent.adUserData),
-    ad_personalization: upper(consent.adPersonalization),
+    ad_user_data: upper(consent.adUserData ?? refused),
+    ad_personalization: upper(consent.adPersonalization ?? refused),
   });
   return Object.keys(result).length > 0 ? result : undefined;
 }
@@ -245,7 +249,13 @@ async function deliverOne(
 ): Promise<DeliveryOutcome> {
   const url = collectUrl(config);
   if (!url) return { status: "failed", reason: "GA4_ENDPOINT is not a valid URL" };
+  const policy = testOrderPolicy(event, "ga4", config);
+  if (!policy.send) return { status: "skipped", reason: policy.reason };
+  const consent = ga4ConsentDecision(event.consent, config);
+  if (consent.action === "skip") return { status: "skipped", reason: consent.reason };
   const { body, note } = await toGa4Payload(event, config, now);
+  // debug_mode routes the hit to DebugView and keeps it out of the reports.
+  if (policy.debug) body.events[0].params.debug_mode = 1;
   const request = { destination: "ga4" as const, url, body, eventIds: [event.id] };
   const answer = await transport(request, config.DESTINATION_TIMEOUT_MS);
   const outcome = classifyGa4Response(answer, now, config.GA4_VALIDATE);

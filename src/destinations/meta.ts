@@ -4,6 +4,7 @@ import type { CommerceEvent, Item } from "../events";
 import { withoutUndefined } from "../lib/defined";
 import { logError } from "../lib/log";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../lib/money";
+import { META_LIMITED_DATA_USE, metaConsentDecision } from "./consent";
 import {
   type HttpAnswer,
   liveTransport,
@@ -12,6 +13,7 @@ import {
   type Transport,
   unansweredOutcome,
 } from "./http";
+import { testOrderPolicy } from "./test-orders";
 import type { DeliveryOutcome, Destination } from "./types";
 
 const MAX_BATCH = 1000;
@@ -44,6 +46,9 @@ export type MetaServerEvent = {
   action_source: "website" | "physical_store";
   event_source_url?: string;
   user_data: MetaUserData;
+  data_processing_options?: ["LDU"];
+  data_processing_options_country?: 0;
+  data_processing_options_state?: 0;
   custom_data: {
     value: number;
     currency: string;
@@ -266,6 +271,11 @@ export const meta: Destination = {
     const outcomes = new Map<string, DeliveryOutcome>();
     const ready: Ready[] = [];
     for (const event of events) {
+      const policy = testOrderPolicy(event, "meta", config);
+      if (!policy.send) {
+        outcomes.set(event.id, { status: "skipped", reason: policy.reason });
+        continue;
+      }
       if (event.kind === "refund" && config.META_REFUNDS === "skip") {
         outcomes.set(event.id, {
           status: "skipped",
@@ -273,7 +283,13 @@ export const meta: Destination = {
         });
         continue;
       }
-      const data = toMetaEvent(event, config);
+      const consent = metaConsentDecision(event.consent, config);
+      if (consent.action === "skip") {
+        outcomes.set(event.id, { status: "skipped", reason: consent.reason });
+        continue;
+      }
+      const built = toMetaEvent(event, config);
+      const data = consent.action === "send-ldu" ? { ...built, ...META_LIMITED_DATA_USE } : built;
       if (now.getTime() / 1000 - data.event_time > MAX_AGE_SECONDS) {
         outcomes.set(event.id, { status: "expired", reason: "event_time is more than 7 days old" });
         continue;

@@ -1,0 +1,37 @@
+import { Hono } from "hono";
+import { logInfo } from "../lib/log";
+import { type AdminEnv, requireAdmin } from "./auth";
+import { EventFilter, eventStory, listEvents } from "./queries";
+import { ReplayRequest, replayDeliveries } from "./replay";
+import { adminStats } from "./stats-query";
+
+/** The JSON admin API: the same data as the page, for scripts and curl. */
+export const adminApi = new Hono<AdminEnv>();
+
+adminApi.use("*", requireAdmin("api"));
+
+adminApi.get("/stats", async (c) => c.json(await adminStats(c.env.DB)));
+
+adminApi.get("/events", async (c) => {
+  const filter = EventFilter.safeParse(c.req.query());
+  if (!filter.success) return c.json({ status: "rejected", reason: filter.error.issues[0].message }, 400);
+  return c.json({ events: await listEvents(c.env.DB, filter.data) });
+});
+
+adminApi.get("/events/:id", async (c) => {
+  const story = await eventStory(c.env.DB, c.req.param("id"));
+  if (!story) return c.json({ status: "rejected", reason: "no such event" }, 404);
+  return c.json(story);
+});
+
+adminApi.post("/replay", async (c) => {
+  const body = await c.req.json().catch(() => undefined);
+  const request = ReplayRequest.safeParse(body ?? {});
+  if (!request.success) {
+    const issue = request.error.issues[0];
+    return c.json({ status: "rejected", reason: `${issue.path.join(".") || "body"}: ${issue.message}` }, 400);
+  }
+  const result = await replayDeliveries(c.env, request.data);
+  logInfo("admin replay", { via: "api", requeued: result.requeued, deliveries: result.deliveries });
+  return c.json(result);
+});

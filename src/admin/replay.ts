@@ -1,0 +1,97 @@
+import { z } from "zod";
+import type { QueueMessage } from "../ingest";
+import { logError } from "../lib/log";
+
+const isoTime = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), "not a date")
+  .transform((v) => new Date(v).toISOString());
+
+export const ReplayRequest = z
+  .object({
+    eventIds: z.array(z.string().min(1)).min(1).max(1000).optional(),
+    status: z.enum(["failed", "dead"]).optional(),
+    /** Events received from / before these times. */
+    since: isoTime.optional(),
+    until: isoTime.optional(),
+  })
+  .strict();
+export type ReplayRequest = z.infer<typeof ReplayRequest>;
+
+export interface ReplayResult {
+  /** Events put back on the Queue. */
+  requeued: number;
+  /** Ledger rows set back to retrying. */
+  deliveries: number;
+  /** False when the Queue refused them: the sweep re-enqueues overdue retrying rows within ~30 min. */
+  queued: boolean;
+}
+
+/** Explicit event ids replay anything not sent; a bulk replay only takes failed and dead rows. */
+const REPLAYABLE_BY_ID = ["failed", "dead", "retrying", "skipped", "expired", "dry-run"];
+const REPLAYABLE_IN_BULK = ["failed", "dead"];
+const CHUNK = 80;
+
+/**
+ * Sets the matching deliveries that are not sent back to `retrying` (attempts kept) and
+ * re-enqueues their events. A `sent` row is never touched and a `sending` row belongs to a
+ * live consumer, and the consumer claims only `retrying` (or lapsed `sending`) rows: a replay
+ * never sends one conversion to one destination twice, however often it is pressed.
+ */
+export async function replayDeliveries(
+  env: Pick<Env, "DB" | "EVENTS_QUEUE">,
+  request: ReplayRequest,
+  now = Date.now(),
+): Promise<ReplayResult> {
+  const db = env.DB;
+  const statuses = request.status
+    ? [request.status]
+    : request.eventIds
+      ? REPLAYABLE_BY_ID
+      : REPLAYABLE_IN_BULK;
+  const idChunks = request.eventIds
+    ? Array.from({ length: Math.ceil(request.eventIds.length / CHUNK) }, (_, i) =>
+        request.eventIds?.slice(i * CHUNK, (i + 1) * CHUNK),
+      )
+    : [undefined];
+  const statements = idChunks.map((ids) => {
+    const params: unknown[] = [now, new Date(now).toISOString()];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `?${params.length}`;
+    };
+    const where = [`status IN (${statuses.map(bind).join(",")})`];
+    if (ids) where.push(`event_id IN (${ids.map(bind).join(",")})`);
+    const received = [
+      request.since && `received_at >= ${bind(request.since)}`,
+      request.until && `received_at < ${bind(request.until)}`,
+    ].filter(Boolean);
+    if (received.length) where.push(`event_id IN (SELECT id FROM events WHERE ${received.join(" AND ")})`);
+    return db
+      .prepare(
+        `UPDATE deliveries SET status = 'retrying', lease_until = NULL, next_attempt_at = ?1, updated_at = ?2
+         WHERE ${where.join(" AND ")} RETURNING event_id`,
+      )
+      .bind(...params);
+  });
+  const results = await db.batch<{ event_id: string }>(statements);
+  const rows = results.flatMap((r) => r.results);
+  const eventIds = [...new Set(rows.map((r) => r.event_id))];
+  let requeued = 0;
+  try {
+    for (let i = 0; i < eventIds.length; i += 100) {
+      const chunk = eventIds.slice(i, i + 100);
+      await env.EVENTS_QUEUE.sendBatch(
+        chunk.map((eventId) => ({ body: { eventId } satisfies QueueMessage })),
+      );
+      requeued += chunk.length;
+    }
+  } catch (error) {
+    logError("replay could not enqueue; the sweep picks the rows up", {
+      events: eventIds.length - requeued,
+      error: (error as Error).message.slice(0, 200),
+    });
+    return { requeued, deliveries: rows.length, queued: false };
+  }
+  return { requeued, deliveries: rows.length, queued: true };
+}

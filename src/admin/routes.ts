@@ -1,0 +1,72 @@
+import { Hono } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { timingSafeEqualText } from "../lib/crypto";
+import { logInfo } from "../lib/log";
+import { adminApi } from "./api";
+import { type AdminEnv, adminEnabled, requireAdmin } from "./auth";
+import { loginPage } from "./login-page";
+import { EventFilter, eventStory, listEvents } from "./queries";
+import { ReplayRequest, replayDeliveries } from "./replay";
+import { issueSession, SESSION_COOKIE, SESSION_SECONDS } from "./session";
+import { adminStats } from "./stats-query";
+import { statusPage } from "./status-page";
+import { storyPage } from "./story-page";
+
+const COOKIE = { httpOnly: true, secure: true, sameSite: "Strict", path: "/admin" } as const;
+
+/** `/admin`: the status page, its login, and the JSON API under `/admin/api`. */
+export const admin = new Hono<AdminEnv>();
+const page = requireAdmin("page");
+
+admin.use("*", adminEnabled);
+
+admin.post("/login", async (c) => {
+  const token = (await c.req.parseBody()).token;
+  if (typeof token !== "string" || !timingSafeEqualText(token.trim(), c.get("adminToken"))) {
+    return c.html(loginPage("That is not the admin token."), 401);
+  }
+  setCookie(c, SESSION_COOKIE, await issueSession(c.get("adminToken"), Date.now()), {
+    ...COOKIE,
+    maxAge: SESSION_SECONDS,
+  });
+  return c.redirect("/admin", 303);
+});
+
+admin.post("/logout", page, (c) => {
+  deleteCookie(c, SESSION_COOKIE, COOKIE);
+  return c.redirect("/admin", 303);
+});
+
+admin.route("/api", adminApi);
+
+const replayedNotice = (value: string | undefined) =>
+  value && /^\d+$/.test(value) ? `Replay queued for ${value} order(s).` : undefined;
+
+admin.get("/", page, async (c) => {
+  const parsed = EventFilter.safeParse(
+    Object.fromEntries(
+      Object.entries(c.req.query()).filter(([key, value]) => key !== "replayed" && value !== ""),
+    ),
+  );
+  const filter = parsed.success ? parsed.data : EventFilter.parse({});
+  const [stats, events] = await Promise.all([adminStats(c.env.DB), listEvents(c.env.DB, filter)]);
+  const notice = parsed.success ? replayedNotice(c.req.query("replayed")) : "That search was not understood.";
+  return c.html(statusPage({ stats, events, filter, csrf: c.get("csrf") ?? "", notice }));
+});
+
+admin.get("/events/:id", page, async (c) => {
+  const story = await eventStory(c.env.DB, c.req.param("id"));
+  if (!story) return c.json({ status: "rejected", reason: "no such event" }, 404);
+  return c.html(storyPage(story, c.get("csrf") ?? "", replayedNotice(c.req.query("replayed"))));
+});
+
+admin.post("/replay", page, async (c) => {
+  const form = await c.req.parseBody();
+  const eventId = typeof form.eventId === "string" ? form.eventId : undefined;
+  const request = ReplayRequest.safeParse(eventId ? { eventIds: [eventId] } : { status: form.status });
+  if (!request.success) return c.json({ status: "rejected", reason: "nothing to replay" }, 400);
+  const result = await replayDeliveries(c.env, request.data);
+  logInfo("admin replay", { via: "page", requeued: result.requeued, deliveries: result.deliveries });
+  const back = eventId && form.back !== "list" ? `/admin/events/${encodeURIComponent(eventId)}` : "/admin";
+  return c.redirect(`${back}?replayed=${result.requeued}`, 303);
+});
