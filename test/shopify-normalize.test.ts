@@ -111,7 +111,7 @@ describe("Shopify → CommerceEvent", () => {
         id: "929361464",
         value: "14.84",
         full: false,
-        items: [{ id: "921728736", quantity: 1, price: "15.00" }],
+        items: [{ id: "921728736", quantity: 1, price: "15.00", discount: "1.00" }],
       },
     });
   });

@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import { type CommerceEvent, eventId, type Item } from "../events";
-import { money, sumMoney } from "../lib/money";
+import { compareMoney, money, multiplyMoney, subtractMoney, sumMoney } from "../lib/money";
 import { hashIdentity } from "../lib/pii";
 import { shopifyAttribution } from "./shopify-attribution";
 import type { ShopifyLineItem, ShopifyOrder, ShopifyRefund } from "./shopify-schema";
@@ -86,8 +86,7 @@ async function baseOf(order: ShopifyOrder, shop: string, config: Config) {
       ip: order.client_details?.browser_ip ?? order.browser_ip ?? undefined,
       userAgent: order.client_details?.user_agent ?? undefined,
     },
-    attribution: shopifyAttribution(order, shop),
-    consent: {},
+    ...shopifyAttribution(order, shop),
   };
 }
 
@@ -133,6 +132,20 @@ function refundCurrency(refund: ShopifyRefund, fallback: string | undefined, cur
   return (fromLines ?? fallback ?? fromTransactions ?? "").toUpperCase();
 }
 
+type RefundLine = NonNullable<ShopifyRefund["refund_line_items"]>[number];
+
+/**
+ * A refunded line: its discount is what the refunded units lost, read exactly from the
+ * refund's own subtotal (the line's discount covers all units, the refund maybe only some).
+ */
+function refundedItem(line: RefundLine, currency: Currency): Item {
+  const item = toItem(line.line_item, currency, line.quantity);
+  if (!line.subtotal_set && !line.subtotal) return item;
+  const paid = pick(line.subtotal_set, line.subtotal, currency);
+  const discount = subtractMoney(multiplyMoney(item.price, line.quantity), paid);
+  return { ...item, discount: compareMoney(discount, "0") > 0 ? discount : undefined };
+}
+
 /** A `refunds/create` body, or one entry of an order's `refunds` (same id either way, so they dedupe). */
 export async function shopifyRefund(
   refund: ShopifyRefund,
@@ -143,7 +156,7 @@ export async function shopifyRefund(
   const currency = config.SHOPIFY_CURRENCY;
   const value = refundValue(refund, currency);
   const lines = refund.refund_line_items ?? [];
-  const items = lines.map((l) => toItem(l.line_item, currency, l.quantity));
+  const items = lines.map((l) => refundedItem(l, currency));
   const base = order ? await baseOf(order, shop, config) : undefined;
   return {
     id: eventId("shopify", shop, "refund", refund.id),
@@ -167,7 +180,7 @@ export async function shopifyRefund(
     identity: base?.identity ?? { ga4: {}, meta: {} },
     client: {},
     attribution: base?.attribution ?? {},
-    consent: {},
+    consent: base?.consent ?? {},
   };
 }
 
