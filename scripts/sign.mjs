@@ -9,7 +9,10 @@ import { parseArgs } from "node:util";
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    secret: { type: "string", default: process.env.SHOPIFY_WEBHOOK_SECRET ?? "dev-shopify-secret-not-for-production" },
+    secret: {
+      type: "string",
+      default: process.env.SHOPIFY_WEBHOOK_SECRET ?? "dev-shopify-secret-not-for-production",
+    },
     topic: { type: "string", default: "orders/create" },
     shop: { type: "string", default: "demo-shop.myshopify.com" },
     url: { type: "string", default: "http://localhost:8787/webhooks/shopify" },

@@ -15,8 +15,15 @@ if (!existsSync(new URL("../.dev.vars", import.meta.url))) {
   console.log("tagrelay: no .dev.vars found, created one from .dev.vars.example (development secrets only).");
 }
 
-const schema = run(["d1", "execute", "DB", "--local", "--file", "schema.sql"]);
-if (schema.status !== 0) process.exit(schema.status ?? 1);
+const schema = spawnSync(wrangler, ["d1", "execute", "DB", "--local", "--file", "schema.sql"], {
+  cwd: root,
+  encoding: "utf8",
+});
+if (schema.status !== 0) {
+  process.stderr.write(schema.stdout + schema.stderr);
+  process.exit(schema.status ?? 1);
+}
+console.log("tagrelay: schema.sql applied to the local D1.");
 
 const dev = run(["dev", ...process.argv.slice(2)]);
 process.exit(dev.status ?? 0);

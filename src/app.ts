@@ -22,6 +22,7 @@ app.get("/health", (c) => {
     version: VERSION,
     sources: Object.fromEntries(Object.values(sources).map((s) => [s.name, s.configured(config)])),
     destinations: {
+      mode: config.DESTINATIONS_MODE,
       ga4: { enabled: ga4Enabled(config), validate: config.GA4_VALIDATE },
       meta: {
         enabled: metaEnabled(config),

@@ -9,7 +9,7 @@ describe("GET /health", () => {
     expect(body).toMatchObject({
       status: "ok",
       sources: { shopify: true },
-      destinations: { ga4: { enabled: true }, meta: { enabled: true, apiVersion: "v26.0" } },
+      destinations: { mode: "live", ga4: { enabled: true }, meta: { enabled: true, apiVersion: "v26.0" } },
     });
     const text = JSON.stringify(body);
     for (const secret of [
