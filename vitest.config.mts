@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { configDefaults, defineConfig } from "vitest/config";
 import { splitSqlStatements } from "./scripts/sql.mjs";
@@ -7,6 +7,12 @@ export default defineConfig(() => {
   // schema.sql is the single source of the D1 schema; test/setup.ts applies it.
   const schema = readFileSync(new URL("./schema.sql", import.meta.url), "utf8");
   const migrations = [{ name: "schema.sql", queries: splitSqlStatements(schema) }];
+  // The pool reads .dev.vars like `wrangler dev` does; a developer's local settings must not
+  // change what the tests see, so every name in it is blanked (blank means unset to the config).
+  const devVars = new URL("./.dev.vars", import.meta.url);
+  const localNames = existsSync(devVars)
+    ? [...readFileSync(devVars, "utf8").matchAll(/^\s*([A-Z0-9_]+)\s*=/gm)].map(([, name]) => name)
+    : [];
   return {
     plugins: [
       cloudflareTest({
@@ -14,6 +20,7 @@ export default defineConfig(() => {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           bindings: {
+            ...Object.fromEntries(localNames.map((name) => [name, ""])),
             TEST_MIGRATIONS: migrations,
             SHOPIFY_WEBHOOK_SECRET: "test-secret-old,test-secret",
             WOOCOMMERCE_WEBHOOK_SECRET: "wc-test-secret-old,wc-test-secret",

@@ -106,7 +106,11 @@ const cache = new WeakMap<object, ConfigResult>();
 export function loadConfig(env: object): ConfigResult {
   const cached = cache.get(env);
   if (cached) return cached;
-  const parsed = ConfigSchema.safeParse(env);
+  // A setting left empty ("") means unset, whatever its type.
+  const settings = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => !(typeof value === "string" && value.trim() === "")),
+  );
+  const parsed = ConfigSchema.safeParse(settings);
   const result: ConfigResult = parsed.success
     ? { ok: true, config: parsed.data }
     : { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
