@@ -9,6 +9,7 @@ declare global {
     }
   }
   var capturedLogLines: string[];
+  var printReport: (...args: unknown[]) => void;
 }
 
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
@@ -18,6 +19,8 @@ await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
  * and checked at the end of each file: no personal data, no secret.
  */
 globalThis.capturedLogLines = [];
+/** The real console, for a suite that must print a report (e.g. the fault-injection ledger). */
+globalThis.printReport = console.log.bind(console);
 // Plain wrappers rather than vi.spyOn, so a test's vi.restoreAllMocks() cannot undo them.
 for (const level of ["log", "info", "warn", "error", "debug"] as const) {
   console[level] = (...args: unknown[]) => {
