@@ -77,13 +77,19 @@ export async function ingestEvents(
   const fresh = current.filter((_, i) => seen[i] === null);
 
   let candidates = fresh;
-  const preconditions = fresh.flatMap((n) => (n.onlyIfRecorded ? [n.onlyIfRecorded] : []));
+  const preconditions = fresh.flatMap((n) =>
+    [n.onlyIfRecorded, n.unlessRecorded].filter((id) => id !== undefined),
+  );
   const winners: CommerceEvent[] = [];
   const stored: string[] = [];
   try {
     if (preconditions.length) {
       const recorded = await recordedIds(env.DB, preconditions);
-      candidates = fresh.filter((n) => !n.onlyIfRecorded || recorded.has(n.onlyIfRecorded));
+      candidates = fresh.filter(
+        (n) =>
+          (!n.onlyIfRecorded || recorded.has(n.onlyIfRecorded)) &&
+          (!n.unlessRecorded || !recorded.has(n.unlessRecorded)),
+      );
       for (const n of fresh) if (!candidates.includes(n)) status.set(n.event.id, "not_applicable");
     }
     if (candidates.length) {

@@ -248,3 +248,18 @@ describe("bad input to /webhooks/woocommerce", () => {
     expect(await countRows("events", "shop = ?1", "bad-input.example")).toBe(0);
   });
 });
+
+describe("a refund after a full reversal", () => {
+  it("cancelled, then refunded through the gateway: the money is counted once", async () => {
+    const id = freshId();
+    await deliver(wooOrder({ id, status: "processing" }));
+    const queue = recordingQueue();
+    await deliver(wooOrder({ id, status: "cancelled" }), queue);
+    const refunded = await deliver(
+      wooOrder({ id, status: "cancelled", refunds: [{ id: id * 10 + 1, total: "-48.89" }] }),
+      queue,
+    );
+    expect(refunded).toMatchObject({ status: "ignored", events: [{ status: "not_applicable" }] });
+    expect(queue.sent).toEqual([{ eventId: refundId(`full-${id}`) }]);
+  });
+});

@@ -5,6 +5,8 @@ export interface NormalizedEvent {
   event: CommerceEvent;
   /** Store this event only if the event with this id was already recorded (e.g. a cancellation refunds a purchase). */
   onlyIfRecorded?: string;
+  /** Store this event only if the event with this id was NOT recorded (e.g. a refund already covered by a full reversal). */
+  unlessRecorded?: string;
 }
 
 export interface WebhookMeta {

@@ -131,9 +131,9 @@ function refundEvent(refund: WooRefund, base: OrderBase, occurredAt: string): Co
  * - Cancelled, refunded or trashed (with WOOCOMMERCE_REFUND_ON_CANCEL): the money that
  *   `refunds` does not already account for, only if a purchase was recorded. So a
  *   "refunded" order, for which WooCommerce itself adds a refund entry for the remainder,
- *   is never counted twice; a partial refund followed by a cancellation refunds the rest.
- *   Not covered: a refund entry added after the order was already reversed in full here
- *   (cancelled, then refunded through the gateway) is counted on top of the reversal.
+ *   is never counted twice; a partial refund followed by a cancellation refunds the rest,
+ *   and a refund entry added after that reversal (cancelled, then refunded through the
+ *   gateway) is not stored: the reversal already counted it.
  */
 export async function woocommerceOrderEvents(
   order: WooOrder,
@@ -151,19 +151,24 @@ export async function woocommerceOrderEvents(
     const occurredAt = order.date_paid_gmt ?? order.date_created_gmt;
     events.push({ event: { ...base, id: purchaseId, kind: "purchase", occurredAt } });
   }
-  for (const refund of refunds) events.push({ event: refundEvent(refund, base, changedAt) });
+  const fullRefundId = `full-${order.id}`;
+  const fullRefundEventId = eventId("woocommerce", shop, "refund", fullRefundId);
+  // A refund entry that appears after the order was reversed in full here (cancelled, then
+  // refunded through the gateway) is money that reversal already counted.
+  for (const refund of refunds) {
+    events.push({ event: refundEvent(refund, base, changedAt), unlessRecorded: fullRefundEventId });
+  }
 
   if (config.WOOCOMMERCE_REFUND_ON_CANCEL && REVERSED_STATUSES.has(status)) {
     const refunded = sumMoney(refunds.map((r) => absMoney(r.total)));
     const rest = subtractMoney(base.order.value, refunded);
     if (compareMoney(rest, "0") > 0) {
-      const refundId = `full-${order.id}`;
       const event: CommerceEvent = {
         ...base,
-        id: eventId("woocommerce", shop, "refund", refundId),
+        id: fullRefundEventId,
         kind: "refund",
         occurredAt: changedAt,
-        refund: { id: refundId, value: rest, items: [], full: compareMoney(refunded, "0") === 0 },
+        refund: { id: fullRefundId, value: rest, items: [], full: compareMoney(refunded, "0") === 0 },
       };
       events.push({ event, onlyIfRecorded: purchaseId });
     }
