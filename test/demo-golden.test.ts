@@ -13,7 +13,7 @@ const goldens = import.meta.glob<Record<string, unknown>>("./golden/demo/*.json"
 });
 
 /** What `npm run demo` prints for a conversion: each destination's ledger status and the body it would send. */
-export async function demoOutcome(eventId: string) {
+async function demoOutcome(eventId: string) {
   const rows = await env.DB.prepare(
     "SELECT destination, status, reason, request_body FROM deliveries WHERE event_id = ?1 ORDER BY destination",
   )

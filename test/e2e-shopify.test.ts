@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockDestinations } from "./fixtures/destinations";
 import { SHOP, shopifyOrder, shopifyRefund } from "./fixtures/shopify";
-import { postToWorker, shopifyRequest } from "./helpers";
+import { postToWorker, shopifyRequest, waitForDeliveries } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -55,17 +55,7 @@ describe("Shopify end to end: webhook → Queue → consumer → GA4 and Meta", 
     const response = await postToWorker(await shopifyRequest(refund, { topic: "refunds/create" }));
     expect(response.status).toBe(200);
     const eventId = `shopify:${SHOP}:refund:${refundId}`;
-    await vi.waitUntil(
-      async () => {
-        const row = await env.DB.prepare(
-          "SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ?1 AND status != 'sending'",
-        )
-          .bind(eventId)
-          .first<{ n: number }>();
-        return row?.n === 2;
-      },
-      { timeout: 5000, interval: 20 },
-    );
+    await waitForDeliveries(eventId);
     expect(ga4).toHaveLength(1);
     expect(ga4[0].body.events[0]).toMatchObject({
       name: "refund",

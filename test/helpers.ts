@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { vi } from "vitest";
 import worker from "../src/index";
 import { SHOP, shopifyJson } from "./fixtures/shopify";
 
@@ -94,4 +95,19 @@ export async function countRows(table: "events" | "deliveries", where = "1 = 1",
     .bind(...params)
     .first<{ n: number }>();
   return row?.n ?? 0;
+}
+
+/** Waits until the consumer has left `count` final (or retrying) ledger rows for the event. */
+export async function waitForDeliveries(eventId: string, count = 2): Promise<void> {
+  await vi.waitUntil(
+    async () => {
+      const row = await env.DB.prepare(
+        "SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ?1 AND status != 'sending'",
+      )
+        .bind(eventId)
+        .first<{ n: number }>();
+      return row?.n === count;
+    },
+    { timeout: 5000, interval: 20 },
+  );
 }

@@ -8,7 +8,7 @@ import {
   recentMagentoTime,
   secretRequest,
 } from "./fixtures/magento";
-import { postToWorker } from "./helpers";
+import { postToWorker, waitForDeliveries } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -61,17 +61,7 @@ describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", 
     const response = await send({ creditmemo: memo });
     expect(response.status).toBe(200);
     const eventId = `magento:magento:refund:${memoId}`;
-    await vi.waitUntil(
-      async () => {
-        const row = await env.DB.prepare(
-          "SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ?1 AND status != 'sending'",
-        )
-          .bind(eventId)
-          .first<{ n: number }>();
-        return row?.n === 2;
-      },
-      { timeout: 5000, interval: 20 },
-    );
+    await waitForDeliveries(eventId);
     expect(ga4).toHaveLength(1);
     expect(ga4[0].body.events[0]).toMatchObject({
       name: "refund",

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockDestinations } from "./fixtures/destinations";
 import { WOO_SHOP, wooDate, wooOrder, wooRequest } from "./fixtures/woocommerce";
-import { postToWorker } from "./helpers";
+import { postToWorker, waitForDeliveries } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -64,17 +64,7 @@ describe("WooCommerce end to end: webhook → Queue → consumer → GA4 and Met
     const response = await postToWorker(await wooRequest(order));
     expect(response.status).toBe(200);
     const eventId = `woocommerce:${WOO_SHOP}:refund:${refundId}`;
-    await vi.waitUntil(
-      async () => {
-        const row = await env.DB.prepare(
-          "SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ?1 AND status != 'sending'",
-        )
-          .bind(eventId)
-          .first<{ n: number }>();
-        return row?.n === 2;
-      },
-      { timeout: 5000, interval: 20 },
-    );
+    await waitForDeliveries(eventId);
     expect(ga4).toHaveLength(1);
     expect(ga4[0].body.events[0]).toMatchObject({
       name: "refund",
