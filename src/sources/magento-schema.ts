@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { numberToDecimal } from "../lib/money";
+import { DecimalAmount, NumericId } from "./schema-values";
 
 /**
  * The parts of a Magento order and credit memo that tagrelay maps, in the field names of
@@ -14,13 +14,8 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 const required = <T extends z.ZodType>(schema: T) => z.preprocess(absent, schema);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(absent, schema.optional());
 
-const IdValue = z
-  .union([z.string().trim().regex(/^\d+$/, "not an id"), z.number().int().nonnegative()])
-  .transform(String);
-const AmountValue = z.union([
-  z.string().trim().regex(DECIMAL, "not a decimal amount"),
-  z.number().finite().transform(numberToDecimal),
-]);
+const IdValue = NumericId;
+const AmountValue = DecimalAmount;
 const QuantityValue = z.union([
   z.string().trim().regex(DECIMAL, "not a quantity").transform(Number),
   z.number().finite(),

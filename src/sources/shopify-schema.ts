@@ -1,19 +1,13 @@
 import { z } from "zod";
-import { numberToDecimal } from "../lib/money";
+import { DecimalAmount, NumericId } from "./schema-values";
 
 /**
  * The parts of Shopify's order and refund payloads that tagrelay maps. Ids arrive as
  * text when they exceed 2^53 (lossless parsing) and always leave as text. Amounts are
  * decimal strings in JSON; XML gives text everywhere, hence the coercions.
  */
-const Id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
-const Amount = z.union([
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+(\.\d+)?$/, "not a decimal amount"),
-  z.number().finite().transform(numberToDecimal),
-]);
+const Id = NumericId;
+const Amount = DecimalAmount;
 const Count = z.coerce.number().int().nonnegative();
 const Str = z.string().nullish();
 

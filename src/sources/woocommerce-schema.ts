@@ -1,18 +1,12 @@
 import { z } from "zod";
-import { numberToDecimal } from "../lib/money";
+import { DecimalAmount, NumericId } from "./schema-values";
 
 /**
  * The parts of a WooCommerce REST API v3 order (the body of `order.*` webhooks) that
  * tagrelay maps. Totals are decimal strings; ids and quantities are JSON numbers.
  */
-const Id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
-const Amount = z.union([
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+(\.\d+)?$/, "not a decimal amount"),
-  z.number().finite().transform(numberToDecimal),
-]);
+const Id = NumericId;
+const Amount = DecimalAmount;
 const Str = z.string().nullish();
 
 /** `date_*_gmt` is UTC written without a zone ("2026-11-27T15:15:00"); it leaves as ISO 8601 with `Z`. */
