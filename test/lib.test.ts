@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readBodyCapped } from "../src/lib/body";
-import { jsonDepth, parseJsonLossless } from "../src/lib/json";
+import { parseJsonLossless, scanJson } from "../src/lib/json";
 import { money, multiplyMoney, subtractMoney, sumMoney } from "../src/lib/money";
 import { xmlDepth } from "../src/lib/xml";
 import { retryDelaySeconds } from "../src/retry";
@@ -36,13 +36,34 @@ describe("lossless JSON", () => {
   });
 
   it("measures depth without counting brackets inside strings", () => {
-    expect(jsonDepth('{"a":"[[[[{{{{","b":[1,[2]]}')).toBe(3);
+    expect(scanJson('{"a":"[[[[{{{{","b":[1,[2]]}').depth).toBe(3);
     expect(parseJsonLossless(`${"[".repeat(65)}${"]".repeat(65)}`)).toEqual({
       ok: false,
       reason: "nested too deep",
     });
     expect(xmlDepth("<a><b><c/></b></a>")).toBe(2);
   });
+
+  it.each([
+    ['{"a":12345678901234567.89}', { a: "12345678901234567.89" }],
+    ['{"a":-820982911946154508}', { a: "-820982911946154508" }],
+    ['{"a":9700000000000000000}', { a: "9700000000000000000" }],
+    ['{"a":9007199254740991,"b":9007199254740993}', { a: 9007199254740991, b: "9007199254740993" }],
+    ['{"a":0.1,"b":1e400,"c":165.50}', { a: 0.1, b: "1e400", c: 165.5 }],
+    [
+      '{"s":"820982911946154508 \\" 99999999999999999999","n":[1,2]}',
+      { s: '820982911946154508 " 99999999999999999999', n: [1, 2] },
+    ],
+  ])("keeps %s exact", (text, value) => {
+    expect(parseJsonLossless(text)).toEqual({ ok: true, value });
+  });
+
+  it.each(["[--------------------1]", "[01234567890123456789]", "[1 2]", '{"a":12345678901234567890 1}'])(
+    "still refuses the malformed %s",
+    (text) => {
+      expect(parseJsonLossless(text).ok).toBe(false);
+    },
+  );
 
   it("does not let __proto__ pollute prototypes", () => {
     const parsed = parseJsonLossless('{"__proto__":{"polluted":1}}');
