@@ -117,12 +117,16 @@ export function normalizeCountryForGa4(value: string | null | undefined): Normal
   return countryCode(value)?.toUpperCase();
 }
 
-async function hashed(value: Normalized): Promise<string | undefined> {
-  return value === undefined ? undefined : sha256Hex(value);
-}
-
 /** Normalizes and SHA-256 hashes a customer's identifiers for each destination. */
 export async function hashIdentity(raw: RawCustomer): Promise<HashedIdentity> {
+  // GA4 and Meta often normalize a value to the same text (e-mail, names): digest it once.
+  const digests = new Map<string, Promise<string>>();
+  const hashed = async (value: Normalized): Promise<string | undefined> => {
+    if (value === undefined) return undefined;
+    let digest = digests.get(value);
+    if (!digest) digests.set(value, (digest = sha256Hex(value)));
+    return digest;
+  };
   const [em, ph, fn, ln, ct, st, zp, country, externalId] = await Promise.all([
     hashed(normalizeEmailForMeta(raw.email)),
     hashed(normalizePhoneForMeta(raw.phone, raw.country)),
