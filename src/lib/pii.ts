@@ -123,8 +123,10 @@ export async function hashIdentity(raw: RawCustomer): Promise<HashedIdentity> {
   const digests = new Map<string, Promise<string>>();
   const hashed = async (value: Normalized): Promise<string | undefined> => {
     if (value === undefined) return undefined;
-    let digest = digests.get(value);
-    if (!digest) digests.set(value, (digest = sha256Hex(value)));
+    const known = digests.get(value);
+    if (known) return known;
+    const digest = sha256Hex(value);
+    digests.set(value, digest);
     return digest;
   };
   const [em, ph, fn, ln, ct, st, zp, country, externalId] = await Promise.all([
