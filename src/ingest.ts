@@ -1,7 +1,8 @@
 import type { Config } from "./config";
 import type { CommerceEvent } from "./events";
 import { logError } from "./lib/log";
-import type { NormalizedEvent, WebhookMeta } from "./sources/types";
+import { resolveReversals } from "./reversal";
+import type { NormalizedEvent, Reversal, WebhookMeta } from "./sources/types";
 
 export const DEDUPE_PREFIX = "seen:";
 
@@ -59,12 +60,22 @@ async function recordedIds(db: D1Database, ids: string[]): Promise<Set<string>> 
 export async function ingestEvents(
   env: Env,
   config: Config,
-  normalized: NormalizedEvent[],
+  given: NormalizedEvent[],
   meta: WebhookMeta,
   ctx: ExecutionContext,
+  reversals: readonly Reversal[] = [],
 ): Promise<IngestResult> {
-  const ids = normalized.map((n) => n.event.id);
+  let reversed: Awaited<ReturnType<typeof resolveReversals>>;
+  try {
+    reversed = await resolveReversals(env.DB, reversals);
+  } catch (error) {
+    logError("d1 unavailable", { error: (error as Error).message.slice(0, 200) });
+    return { ok: false, reason: "storage unavailable" };
+  }
+  const normalized = [...given, ...reversed.events];
+  const ids = [...normalized.map((n) => n.event.id), ...reversed.notApplicable];
   const status = new Map<string, EventStatus>(ids.map((id) => [id, "duplicate"]));
+  for (const id of reversed.notApplicable) status.set(id, "not_applicable");
   // Rows are purged after RETENTION_DAYS, so an older conversion (a replayed capture, a very
   // late topic) could no longer be recognised as a duplicate: it is refused, not counted twice.
   const oldest = Date.now() - config.RETENTION_DAYS * 86_400_000;

@@ -70,14 +70,21 @@ export async function receiveWebhook(
     const reason = verdict.status === 401 ? "unauthorized" : verdict.reason;
     return c.json({ status: "rejected", reason }, verdict.status);
   }
-  if (verdict.outcome !== "events" || verdict.events.length === 0) {
+  if (verdict.outcome !== "events" || (verdict.events.length === 0 && !verdict.reversals?.length)) {
     const outcome = verdict.outcome === "ping" ? "ping" : "ignored";
     const reason = verdict.outcome === "events" ? "no conversion in this webhook" : verdict.reason;
     log(outcome, 200, { ...meta, reason });
     return c.json({ status: outcome, reason, events: [], ...verdict.reply }, 200);
   }
 
-  const result = await ingestEvents(c.env, config, verdict.events, verdict, c.executionCtx);
+  const result = await ingestEvents(
+    c.env,
+    config,
+    verdict.events,
+    verdict,
+    c.executionCtx,
+    verdict.reversals,
+  );
   if (!result.ok) {
     log("unavailable", 503, { ...meta, reason: result.reason });
     return c.json({ status: "error", reason: "could not store the event; retry later" }, 503);

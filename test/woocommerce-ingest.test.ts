@@ -123,11 +123,45 @@ describe("POST /webhooks/woocommerce", () => {
     expect(await countRows("events", "order_id = ?1 AND kind = 'refund'", String(id))).toBe(1);
   });
 
-  it("order.deleted carries only the id → 200 ignored, nothing stored", async () => {
+  it("order.deleted of an order never recorded → 200 ignored, nothing stored", async () => {
     const id = freshId();
     const answer = await deliver({ id }, recordingQueue(), "order.deleted");
-    expect(answer).toMatchObject({ status: "ignored", events: [] });
+    expect(answer).toMatchObject({ status: "ignored", events: [{ status: "not_applicable" }] });
     expect(await countRows("events", "order_id = ?1", String(id))).toBe(0);
+  });
+
+  it("order.deleted after a purchase and a partial refund → a refund of the rest, once", async () => {
+    const id = freshId();
+    await deliver(wooOrder({ id, status: "processing", refunds: [{ id: id + 1, total: "-8.89" }] }));
+    const queue = recordingQueue();
+    const deleted = await deliver({ id }, queue, "order.deleted");
+    expect(deleted).toEqual({
+      status: "accepted",
+      events: [{ id: refundId(`full-${id}`), status: "accepted" }],
+    });
+    const refund = await storedEvent(refundId(`full-${id}`));
+    expect(refund?.payload.refund).toEqual({ id: `full-${id}`, value: "40.00", items: [], full: false });
+    expect(refund?.payload.order.id).toBe(String(id));
+    const again = await deliver({ id }, queue, "order.deleted");
+    expect(again.status).not.toBe("accepted");
+    expect(queue.sent).toEqual([{ eventId: refundId(`full-${id}`) }]);
+  });
+
+  it("order.deleted after the order was trashed (already reversed) → nothing new", async () => {
+    const id = freshId();
+    await deliver(wooOrder({ id, status: "processing" }));
+    await deliver(wooOrder({ id, status: "trash" }));
+    const queue = recordingQueue();
+    const deleted = await deliver({ id }, queue, "order.deleted");
+    expect(deleted.status).not.toBe("accepted");
+    expect(queue.sent).toHaveLength(0);
+  });
+
+  it("order.deleted with a body that is not {id} → 400", async () => {
+    const request = await wooRequest({ nope: true }, { topic: "order.deleted" });
+    const response = await fetchWith(request, { EVENTS_QUEUE: recordingQueue() });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ status: "rejected", reason: expect.stringMatching(/id/) });
   });
 
   it("stores hashed identity only, logs the delivery id, never the customer", async () => {

@@ -9,6 +9,18 @@ export interface NormalizedEvent {
   unlessRecorded?: string;
 }
 
+/**
+ * A conversion to reverse whose value the sender does not say (WooCommerce's `order.deleted`
+ * carries only the order id): ingest builds the refund from the recorded purchase.
+ */
+export interface Reversal {
+  /** The refund event's id. */
+  eventId: string;
+  refundId: string;
+  purchaseId: string;
+  occurredAt: string;
+}
+
 export interface WebhookMeta {
   topic?: string;
   shop?: string;
@@ -20,7 +32,12 @@ export interface WebhookMeta {
 export type SourceVerdict =
   | ({ outcome: "rejected"; status: 400 | 401 | 503; reason: string } & WebhookMeta)
   | ({ outcome: "ignored" | "ping"; reason: string; reply?: Record<string, unknown> } & WebhookMeta)
-  | ({ outcome: "events"; events: NormalizedEvent[]; reply?: Record<string, unknown> } & WebhookMeta);
+  | ({
+      outcome: "events";
+      events: NormalizedEvent[];
+      reversals?: Reversal[];
+      reply?: Record<string, unknown>;
+    } & WebhookMeta);
 
 export interface WebhookSource {
   name: CommerceEvent["source"];

@@ -72,3 +72,6 @@ export const WooOrder = z.object({
   refunds: z.array(WooRefund).nullish(),
 });
 export type WooOrder = z.infer<typeof WooOrder>;
+
+/** The whole body of `order.deleted`. */
+export const WooDeletedOrder = z.object({ id: NumericId });

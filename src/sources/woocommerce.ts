@@ -1,9 +1,11 @@
 import type { z } from "zod";
+import type { Config } from "../config";
+import { eventId } from "../events";
 import { verifyHmacBase64 } from "../lib/crypto";
 import { decodeUtf8, parseJsonLossless } from "../lib/json";
-import type { SourceVerdict, WebhookSource } from "./types";
+import type { SourceVerdict, WebhookMeta, WebhookSource } from "./types";
 import { woocommerceOrderEvents } from "./woocommerce-normalize";
-import { WooOrder } from "./woocommerce-schema";
+import { WooDeletedOrder, WooOrder } from "./woocommerce-schema";
 
 /** Order topics whose body is the whole order (`order.deleted` is handled apart). */
 const ORDER_TOPICS = new Set(["order.created", "order.updated", "order.restored"]);
@@ -43,6 +45,41 @@ function wooCommerceShop(source: string | null): string | undefined {
   }
 }
 
+function parseBody<T extends z.ZodType>(
+  bytes: Uint8Array,
+  schema: T,
+): { ok: true; value: z.infer<T> } | { ok: false; reason: string } {
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return { ok: false, reason: "body is not valid UTF-8" };
+  const parsed = parseJsonLossless(decoded.text);
+  if (!parsed.ok) return parsed;
+  const result = schema.safeParse(parsed.value);
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, reason: schemaProblem(result.error) };
+}
+
+/**
+ * `order.deleted` sends only `{"id": N}`: with WOOCOMMERCE_REFUND_ON_CANCEL, ingest reverses
+ * the recorded purchase (what its refunds have not returned yet) under the same id a
+ * cancellation uses, so a trashed-then-deleted order is reversed once.
+ */
+function orderDeleted(bytes: Uint8Array, shop: string, config: Config, meta: WebhookMeta): SourceVerdict {
+  const deleted = parseBody(bytes, WooDeletedOrder);
+  if (!deleted.ok) return { outcome: "rejected", status: 400, reason: deleted.reason, ...meta };
+  if (!config.WOOCOMMERCE_REFUND_ON_CANCEL) {
+    return { outcome: "ignored", reason: "WOOCOMMERCE_REFUND_ON_CANCEL is off", ...meta };
+  }
+  const refundId = `full-${deleted.value.id}`;
+  const reversal = {
+    eventId: eventId("woocommerce", shop, "refund", refundId),
+    refundId,
+    purchaseId: eventId("woocommerce", shop, "purchase", deleted.value.id),
+    occurredAt: new Date().toISOString(),
+  };
+  return { outcome: "events", events: [], reversals: [reversal], ...meta };
+}
+
 function schemaProblem(error: z.ZodError): string {
   const issue = error.issues[0];
   return `invalid payload: ${issue.path.join(".") || "body"}: ${issue.message}`.slice(0, 160);
@@ -72,21 +109,12 @@ export const woocommerce: WebhookSource = {
     if (!shop) {
       return { outcome: "rejected", status: 400, reason: "missing or invalid X-WC-Webhook-Source", ...meta };
     }
-    if (topic === "order.deleted") {
-      // The body is only {"id": N}: the value to reverse lives in the recorded purchase, which a source cannot read.
-      return { outcome: "ignored", reason: "order.deleted carries only the order id", ...meta };
-    }
+    if (topic === "order.deleted") return orderDeleted(bytes, shop, config, meta);
     if (!ORDER_TOPICS.has(topic))
       return { outcome: "ignored", reason: `topic ${topic} is not used`, ...meta };
 
-    const decoded = decodeUtf8(bytes);
-    if (!decoded.ok) return { outcome: "rejected", status: 400, reason: "body is not valid UTF-8", ...meta };
-    const parsed = parseJsonLossless(decoded.text);
-    if (!parsed.ok) return { outcome: "rejected", status: 400, reason: parsed.reason, ...meta };
-    const order = WooOrder.safeParse(parsed.value);
-    if (!order.success) {
-      return { outcome: "rejected", status: 400, reason: schemaProblem(order.error), ...meta };
-    }
-    return { outcome: "events", events: await woocommerceOrderEvents(order.data, shop, config), ...meta };
+    const order = parseBody(bytes, WooOrder);
+    if (!order.ok) return { outcome: "rejected", status: 400, reason: order.reason, ...meta };
+    return { outcome: "events", events: await woocommerceOrderEvents(order.value, shop, config), ...meta };
   },
 };
