@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   PRIMARY KEY (event_id, destination)
-);
+) WITHOUT ROWID;                    -- small rows keyed by text: no second copy of the key to write
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, updated_at);
 
 -- Webhooks per hour, source and outcome (accepted | duplicate | ignored | ping | rejected | unavailable),
@@ -45,4 +45,4 @@ CREATE TABLE IF NOT EXISTS webhook_counts (
   outcome TEXT NOT NULL,
   n INTEGER NOT NULL,
   PRIMARY KEY (hour, source, outcome)
-);
+) WITHOUT ROWID;
