@@ -25,16 +25,18 @@ export async function resolveReversals(
   );
   const events: NormalizedEvent[] = [];
   const notApplicable: string[] = [];
-  reversals.forEach((reversal, i) => {
+  for (const [i, reversal] of reversals.entries()) {
     const rows = results[i].results;
     const purchaseRow = rows.find((row) => row.id === reversal.purchaseId);
-    if (!purchaseRow) return void notApplicable.push(reversal.eventId);
-    const purchase = CommerceEvent.parse(JSON.parse(purchaseRow.payload));
+    const purchase = purchaseRow && CommerceEvent.parse(JSON.parse(purchaseRow.payload));
     const refunds = rows
       .filter((row) => row.kind === "refund")
       .map((row) => CommerceEvent.parse(JSON.parse(row.payload)).refund?.value ?? "0");
-    const rest = subtractMoney(purchase.order.value, sumMoney(refunds));
-    if (compareMoney(rest, "0") <= 0) return void notApplicable.push(reversal.eventId);
+    const rest = purchase && subtractMoney(purchase.order.value, sumMoney(refunds));
+    if (!purchase || !rest || compareMoney(rest, "0") <= 0) {
+      notApplicable.push(reversal.eventId);
+      continue;
+    }
     events.push({
       event: {
         ...purchase,
@@ -44,6 +46,6 @@ export async function resolveReversals(
         refund: { id: reversal.refundId, value: rest, items: [], full: refunds.length === 0 },
       },
     });
-  });
+  }
   return { events, notApplicable };
 }
