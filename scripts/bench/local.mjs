@@ -88,49 +88,26 @@ export function projectConfig(dir, options) {
   return frozenConfig(dir, join(ROOT, "wrangler.toml"), options);
 }
 
-/** Applies schema.sql to the local D1 of `persistTo`. */
-export function applySchema(configPath, persistTo) {
+/** `wrangler d1 execute DB --local` against the D1 of `persistTo`, failing loudly. */
+function d1Execute(configPath, persistTo, args, what) {
   const result = spawnSync(
     WRANGLER,
-    [
-      "d1",
-      "execute",
-      "DB",
-      "--local",
-      "--persist-to",
-      persistTo,
-      "--config",
-      configPath,
-      "--file",
-      join(ROOT, "schema.sql"),
-    ],
-    { cwd: ROOT, env: WRANGLER_ENV, encoding: "utf8", timeout: 90_000 },
+    ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--config", configPath, ...args],
+    { cwd: ROOT, env: WRANGLER_ENV, encoding: "utf8", timeout: 90_000, maxBuffer: 256 * 1024 * 1024 },
   );
-  if (result.status !== 0)
-    throw new Error(`schema not applied: ${result.stderr || result.stdout || result.error}`);
+  if (result.status !== 0) throw new Error(`${what}: ${result.stderr || result.stdout || result.error}`);
+  return result.stdout;
+}
+
+/** Applies schema.sql to the local D1 of `persistTo`. */
+export function applySchema(configPath, persistTo) {
+  d1Execute(configPath, persistTo, ["--file", join(ROOT, "schema.sql")], "schema not applied");
 }
 
 /** Runs one SQL query against the local D1 of `persistTo` (with the Worker stopped) and returns its rows. */
 export function queryD1(configPath, persistTo, sql) {
-  const result = spawnSync(
-    WRANGLER,
-    [
-      "d1",
-      "execute",
-      "DB",
-      "--local",
-      "--persist-to",
-      persistTo,
-      "--config",
-      configPath,
-      "--json",
-      "--command",
-      sql,
-    ],
-    { cwd: ROOT, env: WRANGLER_ENV, encoding: "utf8", timeout: 90_000, maxBuffer: 256 * 1024 * 1024 },
-  );
-  if (result.status !== 0) throw new Error(`query failed: ${result.stderr || result.stdout || result.error}`);
-  return JSON.parse(result.stdout)[0].results;
+  return JSON.parse(d1Execute(configPath, persistTo, ["--json", "--command", sql], "query failed"))[0]
+    .results;
 }
 
 /** `wrangler dev` on a free loopback port; resolves once it answers. stop() kills its process group. */

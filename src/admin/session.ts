@@ -1,4 +1,4 @@
-import { hmacSha256, timingSafeEqualText } from "../lib/crypto";
+import { hmacSha256, timingSafeEqualText, toBase64 } from "../lib/crypto";
 
 export const SESSION_COOKIE = "tagrelay_admin";
 export const SESSION_SECONDS = 12 * 3600;
@@ -6,8 +6,7 @@ export const SESSION_SECONDS = 12 * 3600;
 const encoder = new TextEncoder();
 
 async function mac(token: string, purpose: string, value: string): Promise<string> {
-  const bytes = new Uint8Array(await hmacSha256(token, encoder.encode(`${purpose}:${value}`)));
-  return btoa(String.fromCharCode(...bytes))
+  return toBase64(await hmacSha256(token, encoder.encode(`${purpose}:${value}`)))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
     .replace(/=+$/, "");

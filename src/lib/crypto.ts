@@ -1,6 +1,6 @@
 const encoder = new TextEncoder();
 
-function toBase64(bytes: ArrayBuffer | Uint8Array): string {
+export function toBase64(bytes: ArrayBuffer | Uint8Array): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let binary = "";
   for (let i = 0; i < view.length; i++) binary += String.fromCharCode(view[i]);

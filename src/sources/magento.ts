@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Config } from "../config";
+import { toBase64 } from "../lib/crypto";
 import { decodeUtf8, parseJsonLossless } from "../lib/json";
 import { logError } from "../lib/log";
 import { ioEventEntity, keyedEntity, type MagentoEntity, magentoShop } from "./magento-envelope";
@@ -38,11 +39,7 @@ function notConfigured(route: Route, setting: string): Auth {
 }
 
 function base64Bytes(bytes: Uint8Array): Uint8Array {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return new TextEncoder().encode(btoa(binary));
+  return new TextEncoder().encode(toBase64(bytes));
 }
 
 async function authenticateIoEvent(headers: Headers, bytes: Uint8Array, config: Config): Promise<Auth> {
