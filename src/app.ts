@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { admin } from "./admin/routes";
 import { ga4Enabled, loadConfig, metaEnabled } from "./config";
-import { logError } from "./lib/log";
+import { logError, logWarn } from "./lib/log";
 import { snippetResponse } from "./snippet";
 import { sources } from "./sources";
-import { adobeChallenge } from "./sources/magento-challenge";
+import { adobeChallenge, ioEventsEnabled } from "./sources/magento-challenge";
 import { receiveWebhook } from "./webhook";
 
 export const VERSION = "0.1.0";
@@ -20,7 +20,7 @@ app.get("/health", (c) => {
   return c.json({
     status: "ok",
     version: VERSION,
-    sources: Object.fromEntries(Object.values(sources).map((s) => [s.name, s.configured(config)])),
+    sources: Object.fromEntries(Object.values(sources).map((s) => [s.name, !s.setupProblem(config)])),
     destinations: {
       mode: config.DESTINATIONS_MODE,
       ga4: { enabled: ga4Enabled(config), validate: config.GA4_VALIDATE },
@@ -44,6 +44,18 @@ app.post("/webhooks/:source", (c) => {
 app.get("/webhooks/magento", async (c, next) => {
   const challenge = adobeChallenge(c.req.query("challenge"));
   if (challenge === undefined) return next();
+  // Anyone can register any URL in their own Adobe project: only a relay that receives I/O
+  // Events on purpose completes the registration.
+  const loaded = loadConfig(c.env);
+  if (!loaded.ok || !ioEventsEnabled(loaded.config)) {
+    logWarn("webhook", {
+      source: "magento",
+      outcome: "rejected",
+      status: 401,
+      reason: "I/O Events challenge while I/O Events are not enabled",
+    });
+    return c.json({ status: "rejected", reason: "unauthorized" }, 401);
+  }
   return c.json({ challenge });
 });
 

@@ -1,15 +1,55 @@
 import { z } from "zod";
+import { parseSecretEntries, shopifyShopName, siteHost } from "./lib/shops";
 
-/** Comma-separated secrets: several are accepted at once so a secret can be rotated. */
-const secretList = z
-  .string()
-  .optional()
-  .transform((v) =>
-    (v ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+/** Shorter than this, a secret can be guessed, or is a fragment of one that a comma split. */
+export const MIN_SECRET_LENGTH = 16;
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/** A secret and the one shop it may speak for (undefined: the source's single-shop setting). */
+export type BoundSecret = { secret: string; shop?: string };
+
+/**
+ * Comma-separated secrets (several at once so a secret can be rotated), each either alone or
+ * as `shop=secret` when one deployment serves several shops. Problems name the entry by its
+ * position and length, never by its text.
+ */
+const secretList = (shopOf: (value: string) => string | undefined, shape: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): BoundSecret[] => {
+      const entries = parseSecretEntries(v);
+      entries.forEach((entry, i) => {
+        if (entry.shop !== undefined && !shopOf(entry.shop)) {
+          ctx.addIssue({ code: "custom", message: `entry ${i + 1}: the part before "=" is not ${shape}` });
+        }
+        if (entry.secret.length < MIN_SECRET_LENGTH) {
+          ctx.addIssue({
+            code: "custom",
+            message: `entry ${i + 1} is ${entry.secret.length} characters long; a secret needs at least ${MIN_SECRET_LENGTH} (a comma inside a secret splits it in two)`,
+          });
+        }
+      });
+      return entries.map((e) => ({
+        secret: e.secret,
+        shop: e.shop === undefined ? undefined : shopOf(e.shop),
+      }));
+    });
+
+/** A shop setting: blank is unset; anything else must name a shop of the expected shape. */
+const shopSetting = (shopOf: (value: string) => string | undefined, shape: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return undefined;
+      const shop = shopOf(v);
+      if (!shop) ctx.addIssue({ code: "custom", message: `must be ${shape}` });
+      return shop;
+    });
+
+const MYSHOPIFY_SHAPE = "a shop's x.myshopify.com domain";
+const SITE_SHAPE = "the store's URL (https://shop.example/)";
 const list = (fallback: string) =>
   z
     .string()
@@ -45,9 +85,25 @@ const positiveInt = (fallback: number) =>
 export const DEFAULT_META_API_VERSION = "v26.0";
 
 const ConfigSchema = z.object({
-  SHOPIFY_WEBHOOK_SECRET: secretList,
-  WOOCOMMERCE_WEBHOOK_SECRET: secretList,
-  MAGENTO_WEBHOOK_SECRET: secretList,
+  SHOPIFY_WEBHOOK_SECRET: secretList(shopifyShopName, MYSHOPIFY_SHAPE),
+  WOOCOMMERCE_WEBHOOK_SECRET: secretList(siteHost, SITE_SHAPE),
+  MAGENTO_WEBHOOK_SECRET: secretList(siteHost, SITE_SHAPE),
+  /** The one shop of a single-shop deployment, for every secret written without `shop=`. */
+  SHOPIFY_SHOP: shopSetting(shopifyShopName, MYSHOPIFY_SHAPE),
+  /** The site URL WooCommerce sends as X-WC-Webhook-Source; the shop is its host. */
+  WOOCOMMERCE_URL: shopSetting(siteHost, SITE_SHAPE),
+  /** The Magento store's URL; the shop is its host. */
+  MAGENTO_URL: shopSetting(siteHost, SITE_SHAPE),
+  /**
+   * How Magento webhooks authenticate, exactly one way: `hmac` (X-Tagrelay-Signature, the
+   * default), `header` (X-Tagrelay-Secret), `basic` (the Basic auth password), `rsa` (Adobe
+   * Commerce webhooks signed with MAGENTO_PUBLIC_KEY) or `io-events` (Adobe I/O Events).
+   */
+  MAGENTO_AUTH: z.enum(["hmac", "header", "basic", "rsa", "io-events"]).optional().default("hmac"),
+  /** The client id of the owner's Adobe Developer Console project: I/O Events must be addressed to it. */
+  MAGENTO_IO_CLIENT_ID: text,
+  /** The I/O Events provider id; when set, an event's `source` must be `urn:uuid:<it>`. */
+  MAGENTO_IO_PROVIDER_ID: text,
   /** Largest webhook body accepted, in bytes. */
   MAX_BODY_BYTES: positiveInt(1024 * 1024),
   /** How long KV remembers a conversion key; longer than any sender's retry window. */
@@ -92,7 +148,9 @@ const ConfigSchema = z.object({
   DESTINATION_TIMEOUT_MS: positiveInt(10_000),
   /** Days an event and its ledger rows are kept before the sweep purges them. */
   RETENTION_DAYS: positiveInt(30),
-  ADMIN_TOKEN: text,
+  ADMIN_TOKEN: text.refine((v) => v === undefined || v.length >= MIN_ADMIN_TOKEN_LENGTH, {
+    message: `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (openssl rand -hex 32)`,
+  }),
   /** What happens to the shop's test orders: `skip` (default), `send`, or `debug` (GA4 DebugView, Meta test events only). */
   TEST_ORDERS: z.enum(["skip", "send", "debug"]).optional().default("skip"),
 });

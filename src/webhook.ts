@@ -32,24 +32,24 @@ export async function receiveWebhook(
     return c.json({ status: "error", reason: "relay misconfigured" }, 503);
   }
   const config = loaded.config;
-  if (!source.configured(config)) {
-    // Loud, and a 503 so the shop keeps retrying while the owner sets the secret.
-    logError("webhook secret not configured", {
-      source: source.name,
-      fix: `set ${source.name.toUpperCase()}_WEBHOOK_SECRET`,
-    });
-    log("unavailable", 503, { reason: "secret not configured" });
+  const screened = source.screen?.(c.req.raw.headers, config);
+  if (screened?.outcome === "rejected") {
+    log("rejected", screened.status, { reason: screened.reason, detail: screened.detail });
+    return c.json({ status: "rejected", reason: screened.reason }, screened.status);
+  }
+  const fix = source.setupProblem(config);
+  if (fix) {
+    // Loud, and a 503 so the shop keeps retrying while the owner finishes the setup.
+    logError("webhook source not configured", { source: source.name, fix });
+    log("unavailable", 503, { reason: "source not configured", fix });
     return c.json({ status: "error", reason: "relay not configured for this source" }, 503);
   }
 
   const body = await readBodyCapped(c.req.raw, config.MAX_BODY_BYTES);
   if (!body.ok) {
-    const status = body.reason === "too_large" ? 413 : 400;
-    log("rejected", status, { reason: body.reason });
-    return c.json(
-      { status: "rejected", reason: body.reason === "too_large" ? "body too large" : "unreadable body" },
-      status,
-    );
+    const [status, reason] = body.reason === "too_large" ? [413, "body too large"] : [400, "unreadable body"];
+    log("rejected", status, { reason });
+    return c.json({ status: "rejected", reason }, status as 400 | 413);
   }
 
   let verdict: SourceVerdict;
@@ -61,19 +61,21 @@ export async function receiveWebhook(
       source: source.name,
       error: (error as Error).message.slice(0, 200),
     });
-    verdict = { outcome: "rejected", status: 400, reason: "unprocessable payload" };
+    verdict = { outcome: "rejected", status: 400, reason: "invalid payload", detail: "source failed" };
   }
   const meta = { topic: verdict.topic, shop: verdict.shop, webhookId: verdict.deliveryId };
 
   if (verdict.outcome === "rejected") {
-    log("rejected", verdict.status, { ...meta, reason: verdict.reason });
-    const reason = verdict.status === 401 ? "unauthorized" : verdict.reason;
-    return c.json({ status: "rejected", reason }, verdict.status);
+    // What a refused request claimed is logged for the owner, marked as such: it was not verified.
+    const claimed = verdict.status === 401 ? { claimed: true } : {};
+    log("rejected", verdict.status, { ...meta, ...claimed, reason: verdict.reason, detail: verdict.detail });
+    return c.json({ status: "rejected", reason: verdict.reason }, verdict.status);
   }
   if (verdict.outcome !== "events" || (verdict.events.length === 0 && !verdict.reversals?.length)) {
     const outcome = verdict.outcome === "ping" ? "ping" : "ignored";
     const reason = verdict.outcome === "events" ? "no conversion in this webhook" : verdict.reason;
-    log(outcome, 200, { ...meta, reason });
+    const detail = verdict.outcome === "events" ? undefined : verdict.detail;
+    log(outcome, 200, { ...meta, reason, detail });
     return c.json({ status: outcome, reason, events: [], ...verdict.reply }, 200);
   }
 

@@ -111,7 +111,10 @@ describe("replay", () => {
     const response = await postToWorker(
       new Request("https://relay.test/admin/api/replay", {
         method: "POST",
-        headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" },
+        headers: {
+          authorization: "Bearer test-admin-token-0123456789abcdef",
+          "content-type": "application/json",
+        },
         body: JSON.stringify({ status: "dead", since: new Date(Date.now() - 60_000).toISOString() }),
       }),
     );
@@ -129,7 +132,10 @@ describe("replay", () => {
       const response = await fetchWith(
         new Request("https://relay.test/admin/api/replay", {
           method: "POST",
-          headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" },
+          headers: {
+            authorization: "Bearer test-admin-token-0123456789abcdef",
+            "content-type": "application/json",
+          },
           body,
         }),
       );

@@ -5,7 +5,7 @@ import { issueSession, SESSION_SECONDS } from "../src/admin/session";
 import { SHOP, shopifyOrder } from "./fixtures/shopify";
 import { fetchWith, recordingQueue, shopifyRequest } from "./helpers";
 
-const TOKEN = "test-admin-token";
+const TOKEN = "test-admin-token-0123456789abcdef";
 const BASE = "https://relay.test";
 
 const get = (path: string, headers: Record<string, string> = {}) =>

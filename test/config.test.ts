@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
+import { fetchWith } from "./helpers";
 
 describe("configuration", () => {
   it("reads a blank setting as unset, whatever its type", () => {
@@ -9,9 +10,77 @@ describe("configuration", () => {
     expect(result.ok && result.config.SHOPIFY_WEBHOOK_SECRET).toEqual([]);
   });
 
-  it("splits comma-separated secrets for rotation", () => {
-    const result = loadConfig({ SHOPIFY_WEBHOOK_SECRET: " new , old ,," });
-    expect(result.ok && result.config.SHOPIFY_WEBHOOK_SECRET).toEqual(["new", "old"]);
+  it("splits comma-separated secrets for rotation, each bound to its shop or to the single-shop setting", () => {
+    const result = loadConfig({
+      SHOPIFY_WEBHOOK_SECRET: " new-secret-0123456789 , Other.myshopify.com=old-secret-0123456789 ,,",
+    });
+    expect(result.ok && result.config.SHOPIFY_WEBHOOK_SECRET).toEqual([
+      { secret: "new-secret-0123456789", shop: undefined },
+      { secret: "old-secret-0123456789", shop: "other.myshopify.com" },
+    ]);
+  });
+
+  it("keeps an = inside a secret when what stands before it is not a shop", () => {
+    const result = loadConfig({
+      WOOCOMMERCE_WEBHOOK_SECRET: "c2VjcmV0LXZhbHVlLWJhc2U2NA==,a=b=c-0123456789abcdef",
+    });
+    expect(result.ok && result.config.WOOCOMMERCE_WEBHOOK_SECRET).toEqual([
+      { secret: "c2VjcmV0LXZhbHVlLWJhc2U2NA==", shop: undefined },
+      { secret: "a=b=c-0123456789abcdef", shop: undefined },
+    ]);
+  });
+
+  it.each([
+    [
+      "a comma inside a passphrase",
+      { WOOCOMMERCE_WEBHOOK_SECRET: "correct horse battery,42" },
+      "WOOCOMMERCE_WEBHOOK_SECRET: entry 2 is 2 characters long; a secret needs at least 16 (a comma inside a secret splits it in two)",
+    ],
+    [
+      "a short shop secret",
+      { SHOPIFY_WEBHOOK_SECRET: "a.myshopify.com=short" },
+      "SHOPIFY_WEBHOOK_SECRET: entry 1 is 5 characters long; a secret needs at least 16 (a comma inside a secret splits it in two)",
+    ],
+    [
+      "a pair naming no Shopify shop",
+      { SHOPIFY_WEBHOOK_SECRET: "shop.example=0123456789abcdef0123" },
+      `SHOPIFY_WEBHOOK_SECRET: entry 1: the part before "=" is not a shop's x.myshopify.com domain`,
+    ],
+    [
+      "a short admin token",
+      { ADMIN_TOKEN: "letmein-letmein-letmein" },
+      "ADMIN_TOKEN: must be at least 32 characters (openssl rand -hex 32)",
+    ],
+    [
+      "a shop that is not myshopify",
+      { SHOPIFY_SHOP: "shop.example" },
+      "SHOPIFY_SHOP: must be a shop's x.myshopify.com domain",
+    ],
+    [
+      "a store URL that is no URL",
+      { MAGENTO_URL: "ftp://store" },
+      "MAGENTO_URL: must be the store's URL (https://shop.example/)",
+    ],
+    [
+      "an unknown Magento mode",
+      { MAGENTO_AUTH: "any" },
+      'MAGENTO_AUTH: Invalid option: expected one of "hmac"|"header"|"basic"|"rsa"|"io-events"',
+    ],
+  ])("%s is a configuration error that names the setting, never the secret", (_, env, problem) => {
+    const result = loadConfig(env);
+    expect(result).toEqual({ ok: false, problems: [problem] });
+  });
+
+  it("reports a short secret in /health without showing it", async () => {
+    const response = await fetchWith(new Request("https://relay.test/health"), {
+      SHOPIFY_WEBHOOK_SECRET: "shopify-test-secret,42",
+    } as Partial<Env>);
+    expect(response.status).toBe(500);
+    const body = await response.json<{ problems: string[] }>();
+    expect(body.problems).toEqual([
+      "SHOPIFY_WEBHOOK_SECRET: entry 2 is 2 characters long; a secret needs at least 16 (a comma inside a secret splits it in two)",
+    ]);
+    expect(JSON.stringify(body)).not.toContain("shopify-test-secret");
   });
 
   it("names the setting that is wrong", () => {

@@ -1,11 +1,15 @@
 import { createMessageBatch, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { demoSamples, sampleHeaders, withoutClock } from "../scripts/demo/samples.mjs";
+import { DEMO_SHOPS, demoSamples, sampleHeaders, withoutClock } from "../scripts/demo/samples.mjs";
 import worker from "../src/index";
 import { fetchWith, hmacBase64, recordingQueue } from "./helpers";
 
 /** The test Worker's secrets (vitest.config.mts), standing in for .dev.vars. */
-const SECRETS = { shopify: "test-secret", woocommerce: "wc-test-secret", magento: "magento-test-secret" };
+const SECRETS = {
+  shopify: "shopify-test-secret",
+  woocommerce: "woocommerce-test-secret",
+  magento: "magento-test-secret",
+};
 
 const goldens = import.meta.glob<Record<string, unknown>>("./golden/demo/*.json", {
   eager: true,
@@ -35,9 +39,9 @@ describe("the demo's samples (npm run demo) against their golden payloads", () =
     const request = new Request(`https://relay.test/webhooks/${sample.source}`, {
       method: "POST",
       body: sample.body,
-      headers: sampleHeaders(sample, await hmacBase64(secret, sample.body), secret),
+      headers: sampleHeaders(sample, await hmacBase64(secret, sample.body)),
     });
-    const response = await fetchWith(request, { EVENTS_QUEUE: recordingQueue() });
+    const response = await fetchWith(request, { ...DEMO_SHOPS, EVENTS_QUEUE: recordingQueue() });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: sample.expect });
 

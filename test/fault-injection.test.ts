@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { replayDeliveries } from "../src/admin/replay";
 import worker from "../src/index";
 import { sweep } from "../src/sweep";
-import { MAGENTO_SECRET, magentoOrder, secretRequest } from "./fixtures/magento";
+import { MAGENTO_SHOP, magentoOrder, signedMagentoRequest } from "./fixtures/magento";
 import { shopifyOrder } from "./fixtures/shopify";
 import { wooOrder, wooRequest } from "./fixtures/woocommerce";
 import { fetchWith, recordingQueue, shopifyRequest } from "./helpers";
@@ -190,13 +190,8 @@ describe("fault injection: nothing lost, nothing doubled", () => {
     }
     for (let i = 0; i < ORDERS.magento; i++) {
       const entityId = String(80_000 + i);
-      eventIds.push(`magento:fault.example:purchase:${entityId}`);
-      requests.push(async () =>
-        secretRequest(JSON.stringify({ order: magentoOrder({ entityId }) }), {
-          "x-tagrelay-secret": MAGENTO_SECRET,
-          "x-tagrelay-shop": "fault.example",
-        }),
-      );
+      eventIds.push(`magento:${MAGENTO_SHOP}:purchase:${entityId}`);
+      requests.push(() => signedMagentoRequest(JSON.stringify({ order: magentoOrder({ entityId }) })));
     }
     // 10 % redelivered: half right after the original, half concurrently with it.
     const redelivered = Array.from({ length: 30 }, (_, i) => requests[(i * 10) % requests.length]);

@@ -19,6 +19,7 @@ async function sha256(text: string): Promise<string> {
 async function fixtureEvent() {
   const loaded = loadConfig({
     SHOPIFY_WEBHOOK_SECRET: SHOPIFY_SECRET,
+    SHOPIFY_SHOP: SHOP,
     GA4_MEASUREMENT_ID: "G-TEST123",
     GA4_API_SECRET: "ga4-test-api-secret",
     META_PIXEL_ID: "1234567890",

@@ -13,10 +13,10 @@ describe("GET /health", () => {
     });
     const text = JSON.stringify(body);
     for (const secret of [
-      "test-secret",
+      "shopify-test-secret",
       "ga4-test-api-secret",
       "meta-test-access-token",
-      "test-admin-token",
+      "test-admin-token-0123456789abcdef",
     ]) {
       expect(text).not.toContain(secret);
     }

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import worker from "../src/index";
+import { REPLY_REASONS } from "../src/sources/types";
 import { SHOP, shopifyJson } from "./fixtures/shopify";
 
-export const SHOPIFY_SECRET = "test-secret";
+export const SHOPIFY_SECRET = "shopify-test-secret";
 
 const encoder = new TextEncoder();
 
@@ -110,4 +111,23 @@ export async function waitForDeliveries(eventId: string, count = 2): Promise<voi
     },
     { timeout: 5000, interval: 20 },
   );
+}
+
+/** The last `webhook` log line, parsed: what the owner sees in `wrangler tail` for a request. */
+export function lastWebhookLog(): Record<string, unknown> {
+  const line = [...globalThis.capturedLogLines].reverse().find((l) => l.includes('"msg":"webhook"'));
+  return line ? JSON.parse(line) : {};
+}
+
+/**
+ * A refusal: the answer says one of the fixed reasons (never anything the sender sent) and the
+ * log line says why in its reason or detail.
+ */
+export async function expectRefusal(response: Response, status: number, why: RegExp): Promise<void> {
+  expect(response.status).toBe(status);
+  const body = await response.json<{ status: string; reason: string }>();
+  expect(body.status).toBe("rejected");
+  expect(REPLY_REASONS as readonly string[]).toContain(body.reason);
+  const log = lastWebhookLog();
+  expect(`${log.reason} ${log.detail ?? ""}`).toMatch(why);
 }

@@ -13,11 +13,15 @@ function randomBytes(n: number): Uint8Array {
 /** Posts, then returns the status and the log line the Worker wrote for this webhook. */
 async function attempt(request: Request) {
   const before = globalThis.capturedLogLines.length;
-  const response = await fetchWith(request);
+  const response = await fetchWith(request, { SHOPIFY_SHOP: "hostile.myshopify.com" } as Partial<Env>);
   const lines = globalThis.capturedLogLines.slice(before).filter((l) => l.includes('"msg":"webhook"'));
   const body = await response.text();
   return { status: response.status, body, log: lines.map((l) => JSON.parse(l)) };
 }
+
+/** Magento refuses a request without its mode's credential header before reading a byte; these carry one. */
+const claimed = (source: string): Record<string, string> =>
+  source === "magento" ? { "x-tagrelay-signature": "claimed-not-checked-yet" } : {};
 
 const post = (source: string, body: BodyInit | null, headers: Record<string, string> = {}) =>
   new Request(`https://relay.test/webhooks/${source}`, { method: "POST", body, headers });
@@ -51,13 +55,13 @@ describe("hostile input: a clear 4xx and one JSON log line, never a 5xx", () => 
         else controller.enqueue(chunk);
       },
     });
-    const result = await attempt(post(source, stream));
+    const result = await attempt(post(source, stream, claimed(source)));
     expect(result.status).toBe(413);
     expect(result.log[0]).toMatchObject({ outcome: "rejected", status: 413 });
   });
 
   it.each(SOURCES)("%s: 50 MiB announced by Content-Length → 413 before reading", async (source) => {
-    const request = post(source, "x", { "content-length": String(50 * 1024 * 1024) });
+    const request = post(source, "x", { ...claimed(source), "content-length": String(50 * 1024 * 1024) });
     const result = await attempt(request);
     expect(result.status).toBe(413);
   });
@@ -65,7 +69,7 @@ describe("hostile input: a clear 4xx and one JSON log line, never a 5xx", () => 
   it("signed JSON nested 100 000 deep → 400", async () => {
     const result = await attempt(await signedShopify(`${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`));
     expect(result.status).toBe(400);
-    expect(result.log[0].reason).toMatch(/nested too deep/);
+    expect(result.log[0]).toMatchObject({ reason: "malformed payload", detail: "nested too deep" });
   });
 
   it("signed huge array (200 000 elements) → 400, not a crash", async () => {

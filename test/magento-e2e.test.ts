@@ -2,11 +2,11 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockDestinations } from "./fixtures/destinations";
 import {
-  MAGENTO_SECRET,
+  MAGENTO_SHOP,
   magentoCreditMemo,
   magentoOrder,
   recentMagentoTime,
-  secretRequest,
+  signedMagentoRequest,
 } from "./fixtures/magento";
 import { postToWorker, waitForDeliveries } from "./helpers";
 
@@ -16,8 +16,7 @@ afterEach(() => {
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const send = (body: unknown) =>
-  postToWorker(secretRequest(JSON.stringify(body), { "x-tagrelay-secret": MAGENTO_SECRET }));
+const send = async (body: unknown) => postToWorker(await signedMagentoRequest(JSON.stringify(body)));
 
 describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", () => {
   it("delivers one purchase to each destination, however often the order is saved", async () => {
@@ -46,7 +45,7 @@ describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", 
     const rows = await env.DB.prepare(
       "SELECT destination, status FROM deliveries WHERE event_id = ?1 ORDER BY 1",
     )
-      .bind(`magento:magento:purchase:${orderId}`)
+      .bind(`magento:${MAGENTO_SHOP}:purchase:${orderId}`)
       .all();
     expect(rows.results).toEqual([
       { destination: "ga4", status: "sent" },
@@ -60,7 +59,7 @@ describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", 
     const memo = magentoCreditMemo({ entityId: memoId, orderId: "9300001" });
     const response = await send({ creditmemo: memo });
     expect(response.status).toBe(200);
-    const eventId = `magento:magento:refund:${memoId}`;
+    const eventId = `magento:${MAGENTO_SHOP}:refund:${memoId}`;
     await waitForDeliveries(eventId);
     expect(ga4).toHaveLength(1);
     expect(ga4[0].body.events[0]).toMatchObject({

@@ -2,20 +2,31 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
   commerceWebhookRequest,
+  IO_CLIENT_ID,
   ioEvent,
   ioEventRequest,
-  MAGENTO_SECRET,
+  MAGENTO_SHOP,
   magentoCreditMemo,
   magentoOrder,
   rsaSigner,
   secretRequest,
+  signedMagentoRequest,
 } from "./fixtures/magento";
 import { FIXTURE_PII } from "./fixtures/shopify";
 import { countRows, fetchWith, recordingQueue } from "./helpers";
 
 const signer = await rsaSigner();
-const withKey = (queue = recordingQueue()) =>
-  ({ MAGENTO_PUBLIC_KEY: signer.pem, EVENTS_QUEUE: queue }) as Partial<Env>;
+/** A relay receiving Adobe I/O Events, with the signing key pinned instead of fetched from Adobe. */
+const ioEvents = (queue = recordingQueue()) =>
+  ({
+    MAGENTO_AUTH: "io-events",
+    MAGENTO_IO_CLIENT_ID: IO_CLIENT_ID,
+    MAGENTO_PUBLIC_KEY: signer.pem,
+    EVENTS_QUEUE: queue,
+  }) as Partial<Env>;
+/** A relay receiving Adobe Commerce webhooks signed with the store's key. */
+const commerce = (queue = recordingQueue()) =>
+  ({ MAGENTO_AUTH: "rsa", MAGENTO_PUBLIC_KEY: signer.pem, EVENTS_QUEUE: queue }) as Partial<Env>;
 
 let next = 720_000;
 const freshId = () => String(next++);
@@ -38,13 +49,13 @@ describe("POST /webhooks/magento: Adobe I/O Events", () => {
         JSON.stringify(ioEvent("sales_order_save_after", magentoOrder({ entityId: id, state }))),
         signer,
       );
-    expect(await statusOf(await fetchWith(await save("new"), withKey(queue)))).toBe("ignored");
+    expect(await statusOf(await fetchWith(await save("new"), ioEvents(queue)))).toBe("ignored");
     const statuses: string[] = [];
     for (const state of ["processing", "processing", "complete", "complete", "processing"]) {
-      statuses.push(await statusOf(await fetchWith(await save(state), withKey(queue))));
+      statuses.push(await statusOf(await fetchWith(await save(state), ioEvents(queue))));
     }
     expect(statuses).toEqual(["accepted", "duplicate", "duplicate", "duplicate", "duplicate"]);
-    expect(queue.sent).toEqual([{ eventId: `magento:magento:purchase:${id}` }]);
+    expect(queue.sent).toEqual([{ eventId: `magento:${MAGENTO_SHOP}:purchase:${id}` }]);
     expect(await countRows("events", "source = 'magento' AND order_id = ?1", id)).toBe(1);
   });
 
@@ -52,8 +63,8 @@ describe("POST /webhooks/magento: Adobe I/O Events", () => {
     const id = freshId();
     const text = JSON.stringify(ioEvent("sales_order_save_after", magentoOrder({ entityId: id })));
     const eventId = crypto.randomUUID();
-    const first = await fetchWith(await ioEventRequest(text, signer, { eventId }), withKey());
-    const again = await fetchWith(await ioEventRequest(text, signer, { eventId }), withKey());
+    const first = await fetchWith(await ioEventRequest(text, signer, { eventId }), ioEvents());
+    const again = await fetchWith(await ioEventRequest(text, signer, { eventId }), ioEvents());
     expect([await statusOf(first), await statusOf(again)]).toEqual(["accepted", "duplicate"]);
     const row = await env.DB.prepare(
       "SELECT webhook_id, topic FROM events WHERE order_id = ?1 AND source = 'magento'",
@@ -71,11 +82,11 @@ describe("POST /webhooks/magento: Adobe I/O Events", () => {
       const text = JSON.stringify(
         ioEvent("sales_order_creditmemo_save_after", magentoCreditMemo({ entityId: memo, orderId })),
       );
-      expect(await statusOf(await fetchWith(await ioEventRequest(text, signer), withKey(queue)))).toBe(
+      expect(await statusOf(await fetchWith(await ioEventRequest(text, signer), ioEvents(queue)))).toBe(
         "accepted",
       );
     }
-    expect(queue.sent).toEqual(memos.map((m) => ({ eventId: `magento:magento:refund:${m}` })));
+    expect(queue.sent).toEqual(memos.map((m) => ({ eventId: `magento:${MAGENTO_SHOP}:refund:${m}` })));
     expect(
       await countRows("events", "source = 'magento' AND kind = 'refund' AND order_id = ?1", orderId),
     ).toBe(2);
@@ -84,8 +95,8 @@ describe("POST /webhooks/magento: Adobe I/O Events", () => {
   it("stores no raw personal data", async () => {
     const id = freshId();
     const text = JSON.stringify(ioEvent("sales_order_save_after", magentoOrder({ entityId: id })));
-    await fetchWith(await ioEventRequest(text, signer), withKey());
-    const payload = await storedPayload(`magento:magento:purchase:${id}`);
+    await fetchWith(await ioEventRequest(text, signer), ioEvents());
+    const payload = await storedPayload(`magento:${MAGENTO_SHOP}:purchase:${id}`);
     expect(payload).toBeDefined();
     for (const value of FIXTURE_PII) expect(payload).not.toContain(value);
   });
@@ -96,13 +107,13 @@ describe("POST /webhooks/magento: Adobe Commerce webhooks", () => {
     const id = freshId();
     const response = await fetchWith(
       await commerceWebhookRequest(JSON.stringify({ order: magentoOrder({ entityId: id }) }), signer),
-      withKey(),
+      commerce(),
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: "accepted",
       op: "success",
-      events: [{ id: `magento:magento:purchase:${id}`, status: "accepted" }],
+      events: [{ id: `magento:${MAGENTO_SHOP}:purchase:${id}`, status: "accepted" }],
     });
   });
 
@@ -111,44 +122,83 @@ describe("POST /webhooks/magento: Adobe Commerce webhooks", () => {
       eventName: "observer.sales_order_place_after",
       data: { order: { entity_id: "x" } },
     });
-    const response = await fetchWith(await commerceWebhookRequest(text, signer), withKey());
+    const response = await fetchWith(await commerceWebhookRequest(text, signer), commerce());
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "ignored", op: "success" });
   });
 });
 
 describe("POST /webhooks/magento: Open Source modules", () => {
-  it("names the shop from X-Tagrelay-Shop, else from the template's store_url", async () => {
-    const [a, b] = [freshId(), freshId()];
+  it("the shop is the one the credential is bound to: X-Tagrelay-Shop only picks among them, store_url never", async () => {
+    const [a, b, c] = [freshId(), freshId(), freshId()];
     const queue = recordingQueue();
-    await fetchWith(
-      secretRequest(JSON.stringify({ order: magentoOrder({ entityId: a }) }), {
-        "x-tagrelay-secret": MAGENTO_SECRET,
-        "x-tagrelay-shop": "Shop.Example.com",
+    const twoShops = {
+      MAGENTO_URL: "",
+      MAGENTO_AUTH: "header",
+      MAGENTO_WEBHOOK_SECRET:
+        "https://Shop-A.example/=magento-secret-of-shop-a,shop-b.example=magento-secret-of-shop-b",
+      EVENTS_QUEUE: queue,
+    } as Partial<Env>;
+    const order = (entityId: string, extra = {}) =>
+      JSON.stringify({ ...extra, order: magentoOrder({ entityId }) });
+    const named = await fetchWith(
+      secretRequest(order(a), {
+        "x-tagrelay-secret": "magento-secret-of-shop-a",
+        "x-tagrelay-shop": "SHOP-A.example",
       }),
-      { EVENTS_QUEUE: queue },
+      twoShops,
     );
-    await fetchWith(
-      secretRequest(
-        JSON.stringify({ store_url: "https://store.example.org/", order: magentoOrder({ entityId: b }) }),
-        {
-          "x-tagrelay-secret": MAGENTO_SECRET,
-        },
-      ),
-      { EVENTS_QUEUE: queue },
+    expect(named.status).toBe(200);
+    const unnamed = await fetchWith(
+      secretRequest(order(b, { store_url: "https://shop-a.example/" }), {
+        "x-tagrelay-secret": "magento-secret-of-shop-b",
+      }),
+      twoShops,
     );
+    expect(unnamed.status).toBe(200);
+    const otherShop = await fetchWith(
+      secretRequest(order(c), {
+        "x-tagrelay-secret": "magento-secret-of-shop-a",
+        "x-tagrelay-shop": "shop-b.example",
+      }),
+      twoShops,
+    );
+    expect(otherShop.status).toBe(401);
     expect(queue.sent).toEqual([
-      { eventId: `magento:shop.example.com:purchase:${a}` },
-      { eventId: `magento:store.example.org:purchase:${b}` },
+      { eventId: `magento:shop-a.example:purchase:${a}` },
+      { eventId: `magento:shop-b.example:purchase:${b}` },
     ]);
+    expect(await countRows("events", "order_id = ?1", c)).toBe(0);
   });
 
-  it("rejects a body that is not an order with 400, naming the field", async () => {
-    const order = { ...magentoOrder({ entityId: freshId() }), grand_total: "12,50" };
-    const response = await fetchWith(
-      secretRequest(JSON.stringify({ order }), { "x-tagrelay-secret": MAGENTO_SECRET }),
+  it("a single-shop relay is bound to MAGENTO_URL: another X-Tagrelay-Shop is refused", async () => {
+    const id = freshId();
+    const queue = recordingQueue();
+    const text = JSON.stringify({ order: magentoOrder({ entityId: id }) });
+    const forged = await fetchWith(
+      await signedMagentoRequest(text, { "x-tagrelay-shop": "victim.example" }),
+      {
+        EVENTS_QUEUE: queue,
+      },
     );
+    expect(forged.status).toBe(401);
+    const own = await fetchWith(await signedMagentoRequest(text, { "x-tagrelay-shop": MAGENTO_SHOP }), {
+      EVENTS_QUEUE: queue,
+    });
+    expect(own.status).toBe(200);
+    expect(queue.sent).toEqual([{ eventId: `magento:${MAGENTO_SHOP}:purchase:${id}` }]);
+  });
+
+  it("rejects a body that is not an order with 400, and logs the field", async () => {
+    const order = { ...magentoOrder({ entityId: freshId() }), grand_total: "12,50" };
+    const before = globalThis.capturedLogLines.length;
+    const response = await fetchWith(await signedMagentoRequest(JSON.stringify({ order })));
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ reason: expect.stringMatching(/grand_total/) });
+    expect(await response.json()).toEqual({ status: "rejected", reason: "invalid payload" });
+    const line = globalThis.capturedLogLines.slice(before).find((l) => l.includes('"msg":"webhook"'));
+    expect(JSON.parse(line ?? "{}")).toMatchObject({
+      status: 400,
+      detail: "grand_total: not a decimal amount",
+    });
   });
 });

@@ -31,11 +31,11 @@ for (const level of ["log", "info", "warn", "error", "debug"] as const) {
 }
 
 const SECRETS = [
-  "test-secret-old",
-  "test-secret",
+  "shopify-test-secret-old",
+  "shopify-test-secret",
   "ga4-test-api-secret",
   "meta-test-access-token",
-  "test-admin-token",
+  "test-admin-token-0123456789abcdef",
 ];
 
 afterAll(() => {

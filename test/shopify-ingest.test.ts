@@ -1,7 +1,15 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BIG_ORDER_ID, SHOP, shopifyJson, shopifyOrder, shopifyRefund } from "./fixtures/shopify";
-import { countRows, fetchWith, hmacBase64, recordingQueue, SHOPIFY_SECRET, shopifyRequest } from "./helpers";
+import {
+  countRows,
+  expectRefusal,
+  fetchWith,
+  hmacBase64,
+  recordingQueue,
+  SHOPIFY_SECRET,
+  shopifyRequest,
+} from "./helpers";
 
 let next = 6_000_000_000_000_000_000n;
 /** A fresh order id above 2^53 for each test, so tests never see each other's rows. */
@@ -17,10 +25,10 @@ async function storedEvent(id: string) {
 describe("POST /webhooks/shopify", () => {
   it("keeps every digit of ids above 2^53", async () => {
     const queue = recordingQueue();
-    const request = await shopifyRequest(shopifyOrder({ id: BIG_ORDER_ID }), { shop: "bigid.myshopify.com" });
+    const request = await shopifyRequest(shopifyOrder({ id: BIG_ORDER_ID }));
     const response = await fetchWith(request, { EVENTS_QUEUE: queue });
     expect(response.status).toBe(200);
-    const eventId = `shopify:bigid.myshopify.com:purchase:${BIG_ORDER_ID}`;
+    const eventId = `shopify:${SHOP}:purchase:${BIG_ORDER_ID}`;
     expect(await response.json()).toEqual({
       status: "accepted",
       events: [{ id: eventId, status: "accepted" }],
@@ -166,6 +174,9 @@ describe("POST /webhooks/shopify", () => {
 });
 
 describe("bad input to /webhooks/shopify", () => {
+  // These requests speak for a shop of their own, so the last test can tell they stored nothing.
+  const BAD_INPUT_SHOP = "bad-input.myshopify.com";
+  const send = (request: Request) => fetchWith(request, { SHOPIFY_SHOP: BAD_INPUT_SHOP } as Partial<Env>);
   const signedRaw = async (text: string, headers: Record<string, string> = {}) =>
     new Request("https://relay.test/webhooks/shopify", {
       method: "POST",
@@ -173,44 +184,39 @@ describe("bad input to /webhooks/shopify", () => {
       headers: {
         "content-type": "application/json",
         "x-shopify-topic": "orders/create",
-        "x-shopify-shop-domain": "bad-input.myshopify.com",
+        "x-shopify-shop-domain": BAD_INPUT_SHOP,
         "x-shopify-webhook-id": crypto.randomUUID(),
         "x-shopify-hmac-sha256": await hmacBase64(SHOPIFY_SECRET, text),
         ...headers,
       },
     });
 
-  const expectRejected = async (response: Response, status: number, reason: RegExp) => {
-    expect(response.status).toBe(status);
-    const body = await response.json<{ status: string; reason: string }>();
-    expect(body.status).toBe("rejected");
-    expect(body.reason).toMatch(reason);
-  };
+  const expectRejected = expectRefusal;
 
   it("malformed JSON → 400", async () => {
-    await expectRejected(await fetchWith(await signedRaw('{"id": 1,')), 400, /malformed JSON/);
+    await expectRejected(await send(await signedRaw('{"id": 1,')), 400, /malformed JSON/);
   });
 
   it("wrong types → 400 naming the field", async () => {
     const order = shopifyOrder({ id: freshId() }) as Record<string, unknown>;
     order.line_items = "not a list";
-    await expectRejected(await fetchWith(await signedRaw(shopifyJson(order))), 400, /line_items/);
+    await expectRejected(await send(await signedRaw(shopifyJson(order))), 400, /line_items/);
   });
 
   it("an amount that is not a decimal → 400", async () => {
     const order = shopifyOrder({ id: freshId() }) as Record<string, unknown>;
     order.total_price = "12,50";
-    await expectRejected(await fetchWith(await signedRaw(shopifyJson(order))), 400, /total_price/);
+    await expectRejected(await send(await signedRaw(shopifyJson(order))), 400, /total_price/);
   });
 
   it("deep nesting → 400, never a crash", async () => {
     const deep = `${"[".repeat(50_000)}${"]".repeat(50_000)}`;
-    await expectRejected(await fetchWith(await signedRaw(deep)), 400, /nested too deep/);
+    await expectRejected(await send(await signedRaw(deep)), 400, /nested too deep/);
   });
 
   it("a body over the cap with Content-Length → 413", async () => {
     const big = "x".repeat(1024 * 1024 + 1);
-    await expectRejected(await fetchWith(await signedRaw(big)), 413, /too large/);
+    await expectRejected(await send(await signedRaw(big)), 413, /too large/);
   });
 
   it("a chunked body over the cap without Content-Length → 413, counted while streaming", async () => {
@@ -229,7 +235,7 @@ describe("bad input to /webhooks/shopify", () => {
       headers: { "x-shopify-hmac-sha256": "irrelevant", "x-shopify-topic": "orders/create" },
     });
     expect(request.headers.get("content-length")).toBeNull();
-    await expectRejected(await fetchWith(request), 413, /too large/);
+    await expectRejected(await send(request), 413, /too large/);
     expect(sent).toBeLessThan(20);
   });
 
@@ -240,12 +246,12 @@ describe("bad input to /webhooks/shopify", () => {
       body: bytes,
       headers: {
         "x-shopify-topic": "orders/create",
-        "x-shopify-shop-domain": "bad-input.myshopify.com",
+        "x-shopify-shop-domain": BAD_INPUT_SHOP,
         "x-shopify-webhook-id": "x",
         "x-shopify-hmac-sha256": await hmacBase64(SHOPIFY_SECRET, bytes),
       },
     });
-    await expectRejected(await fetchWith(request), 400, /UTF-8/);
+    await expectRejected(await send(request), 400, /UTF-8/);
   });
 
   it("a missing topic header on a signed body → 400", async () => {
@@ -254,7 +260,7 @@ describe("bad input to /webhooks/shopify", () => {
     const headers = new Headers(request.headers);
     headers.delete("x-shopify-topic");
     await expectRejected(
-      await fetchWith(new Request(request.url, { method: "POST", body: text, headers })),
+      await send(new Request(request.url, { method: "POST", body: text, headers })),
       400,
       /Topic/,
     );
@@ -262,16 +268,16 @@ describe("bad input to /webhooks/shopify", () => {
 
   it("an unknown source → 404, GET → 405", async () => {
     expect(
-      (await fetchWith(new Request("https://relay.test/webhooks/bigcommerce", { method: "POST" }))).status,
+      (await send(new Request("https://relay.test/webhooks/bigcommerce", { method: "POST" }))).status,
     ).toBe(404);
     expect(
-      (await fetchWith(new Request("https://relay.test/webhooks/constructor", { method: "POST" }))).status,
+      (await send(new Request("https://relay.test/webhooks/constructor", { method: "POST" }))).status,
     ).toBe(404);
-    expect((await fetchWith(new Request("https://relay.test/webhooks/shopify"))).status).toBe(405);
+    expect((await send(new Request("https://relay.test/webhooks/shopify"))).status).toBe(405);
   });
 
   it("none of the bad bodies left a row", async () => {
-    expect(await countRows("events", "shop = ?1", "bad-input.myshopify.com")).toBe(0);
+    expect(await countRows("events", "shop = ?1", BAD_INPUT_SHOP)).toBe(0);
   });
 });
 

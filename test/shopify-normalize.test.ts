@@ -12,7 +12,7 @@ async function normalize(
   env: Record<string, string> = {},
   contentType = "application/json",
 ) {
-  const loaded = loadConfig({ SHOPIFY_WEBHOOK_SECRET: SHOPIFY_SECRET, ...env });
+  const loaded = loadConfig({ SHOPIFY_WEBHOOK_SECRET: SHOPIFY_SECRET, SHOPIFY_SHOP: SHOP, ...env });
   if (!loaded.ok) throw new Error(loaded.problems.join());
   const headers = new Headers({
     "content-type": contentType,

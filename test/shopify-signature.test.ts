@@ -35,7 +35,7 @@ const cases: Case[] = [
   {
     name: "the second of two rotated secrets",
     status: 200,
-    request: async () => signed(body, await hmacBase64("test-secret-old", body)),
+    request: async () => signed(body, await hmacBase64("shopify-test-secret-old", body)),
   },
   {
     name: "missing header",
@@ -80,7 +80,10 @@ const cases: Case[] = [
 describe("Shopify signature verification", () => {
   it.each(cases)("$name → $status", async ({ request, status }) => {
     const queue = recordingQueue();
-    const response = await fetchWith(await request(), { EVENTS_QUEUE: queue });
+    const response = await fetchWith(await request(), {
+      EVENTS_QUEUE: queue,
+      SHOPIFY_SHOP: "sig-test.myshopify.com",
+    } as Partial<Env>);
     expect(response.status).toBe(status);
     if (status === 401) {
       expect(await response.json()).toEqual({ status: "rejected", reason: "unauthorized" });
@@ -98,6 +101,10 @@ describe("Shopify signature verification", () => {
     const request = await shopifyRequest(shopifyOrder());
     const response = await fetchWith(request, { SHOPIFY_WEBHOOK_SECRET: "" } as Partial<Env>);
     expect(response.status).toBe(503);
-    expect(globalThis.capturedLogLines.some((l) => l.includes("webhook secret not configured"))).toBe(true);
+    const lines = globalThis.capturedLogLines.filter((l) => l.includes("webhook source not configured"));
+    expect(JSON.parse(lines.at(-1) ?? "{}")).toMatchObject({
+      level: "error",
+      fix: "set SHOPIFY_WEBHOOK_SECRET",
+    });
   });
 });

@@ -13,7 +13,10 @@ const MINUTE = 60_000;
 
 async function store(id: string, queue = recordingQueue()) {
   const order = shopifyOrder({ id, createdAt: new Date().toISOString() });
-  await fetchWith(await shopifyRequest(order, { shop: "sweep.myshopify.com" }), { EVENTS_QUEUE: queue });
+  await fetchWith(await shopifyRequest(order, { shop: "sweep.myshopify.com" }), {
+    SHOPIFY_SHOP: "sweep.myshopify.com",
+    EVENTS_QUEUE: queue,
+  } as Partial<Env>);
   return `shopify:sweep.myshopify.com:purchase:${id}`;
 }
 

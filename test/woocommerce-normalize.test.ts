@@ -3,10 +3,17 @@ import { loadConfig } from "../src/config";
 import { hashIdentity } from "../src/lib/pii";
 import { woocommerce } from "../src/sources/woocommerce";
 import { FIXTURE_PII } from "./fixtures/shopify";
-import { PHP_ORDER_BODY, WOO_SECRET, WOO_SHOP, wooOrder, wooRequest } from "./fixtures/woocommerce";
+import {
+  PHP_ORDER_BODY,
+  WOO_SECRET,
+  WOO_SHOP,
+  WOO_SOURCE,
+  wooOrder,
+  wooRequest,
+} from "./fixtures/woocommerce";
 
 async function verdictOf(body: unknown, env: Record<string, string> = {}) {
-  const loaded = loadConfig({ WOOCOMMERCE_WEBHOOK_SECRET: WOO_SECRET, ...env });
+  const loaded = loadConfig({ WOOCOMMERCE_WEBHOOK_SECRET: WOO_SECRET, WOOCOMMERCE_URL: WOO_SOURCE, ...env });
   if (!loaded.ok) throw new Error(loaded.problems.join());
   const request = await wooRequest(body);
   const bytes = new Uint8Array(await request.arrayBuffer());

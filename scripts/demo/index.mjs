@@ -73,7 +73,7 @@ for (const sample of samples) {
   const signature = createHmac("sha256", secret).update(sample.body, "utf8").digest("base64");
   const response = await fetch(`${base}/webhooks/${sample.source}`, {
     method: "POST",
-    headers: sampleHeaders(sample, signature, secret),
+    headers: sampleHeaders(sample, signature),
     body: sample.body,
   });
   const answer = await response.text();

@@ -8,6 +8,7 @@ export interface DemoSample {
   eventIds: string[];
 }
 export function demoSamples(now?: Date): DemoSample[];
-export function sampleHeaders(sample: DemoSample, signature: string, secret: string): Record<string, string>;
+export function sampleHeaders(sample: DemoSample, signature: string): Record<string, string>;
+export const DEMO_SHOPS: { SHOPIFY_SHOP: string; WOOCOMMERCE_URL: string; MAGENTO_URL: string };
 export const SECRET_NAMES: Record<DemoSample["source"], string>;
 export function withoutClock<T>(body: T): T;

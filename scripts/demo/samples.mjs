@@ -19,6 +19,7 @@ const shopifyOrder = (createdAt) => ({
   email: "demo.customer@example.com",
   phone: "+1 415 555 0100",
   created_at: createdAt,
+  financial_status: "paid",
   test: false,
   source_name: "web",
   currency: "USD",
@@ -210,7 +211,7 @@ export function demoSamples(now = new Date()) {
 }
 
 /** Headers that authenticate a sample, given its signature (base64 HMAC-SHA256 of the body). */
-export function sampleHeaders(sample, signature, secret) {
+export function sampleHeaders(sample, signature) {
   const base = { "content-type": "application/json" };
   if (sample.source === "shopify") {
     return {
@@ -233,8 +234,15 @@ export function sampleHeaders(sample, signature, secret) {
       "x-wc-webhook-signature": signature,
     };
   }
-  return { ...base, "x-tagrelay-shop": sample.shop, "x-tagrelay-secret": secret };
+  return { ...base, "x-tagrelay-shop": sample.shop, "x-tagrelay-signature": signature };
 }
+
+/** The shop bindings the samples speak for (.dev.vars.example carries the same). */
+export const DEMO_SHOPS = {
+  SHOPIFY_SHOP: "demo-shop.myshopify.com",
+  WOOCOMMERCE_URL: "https://demo-woo.example/",
+  MAGENTO_URL: "https://demo-magento.example/",
+};
 
 /** Which .dev.vars secret signs each source. */
 export const SECRET_NAMES = {

@@ -41,24 +41,6 @@ export function timingSafeEqualText(given: string, expected: string): boolean {
   return diff === 0;
 }
 
-/**
- * Checks a base64 HMAC-SHA256 signature of the raw body against each configured secret
- * (several while a secret is being rotated). Every secret is tried, so the time taken
- * does not reveal which one matched.
- */
-export async function verifyHmacBase64(
-  body: Uint8Array,
-  signature: string,
-  secrets: readonly string[],
-): Promise<boolean> {
-  let matched = false;
-  for (const secret of secrets) {
-    const expected = await hmacSha256Base64(secret, body);
-    if (timingSafeEqualText(signature.trim(), expected)) matched = true;
-  }
-  return matched;
-}
-
 export async function sha256Hex(text: string): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }

@@ -33,30 +33,9 @@ export function keyedEntity(body: unknown, fallbackTopic: string): MagentoEntity
   return keyed(body, topic) ?? (isObject(body.data) ? keyed(body.data, topic) : undefined);
 }
 
-const SHOP = /^[a-z0-9][a-z0-9.-]{0,252}$/;
-export const DEFAULT_MAGENTO_SHOP = "magento";
-
-/** A host name from a header value or a store URL ("https://Shop.example/" → "shop.example"). */
-function hostOf(value: unknown): string | undefined {
-  if (typeof value !== "string" || !value.trim()) return undefined;
-  const text = value.trim().toLowerCase();
-  try {
-    const host = new URL(text.includes("://") ? text : `https://${text}`).hostname;
-    return SHOP.test(host) ? host : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The shop an event belongs to, part of every event id: the `X-Tagrelay-Shop` header, else a
- * `store_url` in the body or the entity, else "magento" (one relay per Magento instance,
- * whose order and credit memo ids are unique across its store views).
- */
-export function magentoShop(headers: Headers, body: unknown, entity: unknown): string | undefined {
-  const header = headers.get("x-tagrelay-shop");
-  if (header !== null) return hostOf(header);
-  const fromBody =
-    (isObject(body) && hostOf(body.store_url)) || (isObject(entity) && hostOf(entity.store_url));
-  return fromBody || DEFAULT_MAGENTO_SHOP;
+/** Who an Adobe I/O event is addressed to (`recipient_client_id`) and which provider sent it (`source`). */
+export function ioEventRecipient(body: unknown): { recipient?: string; provider?: string } {
+  if (!isObject(body)) return {};
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  return { recipient: text(body.recipient_client_id), provider: text(body.source) };
 }

@@ -1,5 +1,3 @@
-import { timingSafeEqualText, verifyHmacBase64 } from "../lib/crypto";
-
 const RSA = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
 const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----([\s\S]*?)-----END PUBLIC KEY-----/g;
 
@@ -88,42 +86,12 @@ export async function adobeEventsKey(path: string | null | undefined, now = Date
   }
 }
 
-export type SecretCheck = "valid" | "invalid" | "missing";
-
-function basicPassword(authorization: string | null): string | undefined {
+/** The password of a Basic auth header; the user name is not part of the check. */
+export function basicPassword(authorization: string | null): string | undefined {
   const match = /^Basic\s+(\S+)$/i.exec(authorization?.trim() ?? "");
   const decoded = match ? fromBase64(match[1]) : undefined;
   if (!decoded) return undefined;
   const text = new TextDecoder().decode(decoded);
   const colon = text.indexOf(":");
   return colon >= 0 ? text.slice(colon + 1) : undefined;
-}
-
-/** Compares against every secret, so the time taken does not tell which one (if any) matched. */
-function matchesAnySecret(given: string, secrets: readonly string[]): boolean {
-  let matched = false;
-  for (const secret of secrets) if (timingSafeEqualText(given, secret)) matched = true;
-  return matched;
-}
-
-/**
- * Open Source webhook modules cannot sign with a key pair: they send a shared secret in
- * `X-Tagrelay-Secret` or as the Basic auth password, or, where the module computes one,
- * a base64 HMAC-SHA256 of the body in `X-Tagrelay-Signature`.
- */
-export async function checkSharedSecret(
-  headers: Headers,
-  bytes: Uint8Array,
-  secrets: readonly string[],
-): Promise<SecretCheck> {
-  const signature = headers.get("x-tagrelay-signature")?.trim();
-  const secret = headers.get("x-tagrelay-secret")?.trim();
-  const password = basicPassword(headers.get("authorization"));
-  if (!signature && !secret && password === undefined) return "missing";
-  const checks = [
-    signature ? await verifyHmacBase64(bytes, signature, secrets) : false,
-    secret ? matchesAnySecret(secret, secrets) : false,
-    password !== undefined ? matchesAnySecret(password, secrets) : false,
-  ];
-  return checks.some(Boolean) ? "valid" : "invalid";
 }

@@ -1,55 +1,94 @@
-import type { z } from "zod";
 import type { Config } from "../config";
 import { toBase64 } from "../lib/crypto";
 import { decodeUtf8, parseJsonLossless } from "../lib/json";
 import { logError } from "../lib/log";
-import { ioEventEntity, keyedEntity, type MagentoEntity, magentoShop } from "./magento-envelope";
+import { siteHost } from "../lib/shops";
+import { bindSecrets, boundShop, shopsSigning, shopsWithSecret } from "./bindings";
+import { ioEventsEnabled } from "./magento-challenge";
+import { ioEventEntity, ioEventRecipient, keyedEntity, type MagentoEntity } from "./magento-envelope";
 import { magentoPurchase, magentoRefund } from "./magento-normalize";
 import { MagentoCreditMemo, MagentoOrder } from "./magento-schema";
-import { adobeEventsKey, checkSharedSecret, configuredKeys, verifyRsaSignatures } from "./magento-signatures";
-import type { NormalizedEvent, SourceVerdict, WebhookSource } from "./types";
+import {
+  adobeEventsKey,
+  basicPassword,
+  configuredKeys,
+  pemBlocks,
+  verifyRsaSignatures,
+} from "./magento-signatures";
+import {
+  invalid,
+  type ReplyReason,
+  type SourceVerdict,
+  schemaProblem,
+  unauthorized,
+  type WebhookMeta,
+  type WebhookSource,
+} from "./types";
 
-/** Adobe I/O Events (RSA, Adobe's keys), Adobe Commerce webhooks (RSA, the store's key), Open Source modules (shared secret). */
-type Route = "io-events" | "commerce-webhook" | "shared-secret";
-
-type Auth = { ok: true } | { ok: false; status: 401 | 503; reason: string };
+type Mode = Config["MAGENTO_AUTH"];
 
 // Adobe Commerce webhooks run inside checkout; any answer but this one can stop the order.
 const COMMERCE_SUCCESS = { op: "success" };
 
-function routeOf(headers: Headers): Route | undefined {
-  if (headers.has("x-adobe-digital-signature-1") || headers.has("x-adobe-digital-signature-2")) {
-    return "io-events";
+/** The header each mode authenticates with: exactly one, so a sender cannot pick the weakest check. */
+const CREDENTIAL: Record<Mode, string> = {
+  hmac: "x-tagrelay-signature",
+  header: "x-tagrelay-secret",
+  basic: "authorization",
+  rsa: "x-adobe-commerce-webhook-signature",
+  "io-events": "x-adobe-digital-signature-1",
+};
+
+const isIoEvent = (headers: Headers) =>
+  headers.has("x-adobe-digital-signature-1") || headers.has("x-adobe-digital-signature-2");
+
+const secretBindings = (config: Config) =>
+  bindSecrets(config.MAGENTO_WEBHOOK_SECRET, config.MAGENTO_URL, {
+    secret: "MAGENTO_WEBHOOK_SECRET",
+    shop: "MAGENTO_URL",
+  });
+
+function setupProblem(config: Config): string | undefined {
+  const mode = config.MAGENTO_AUTH;
+  if (mode === "hmac" || mode === "header" || mode === "basic") {
+    const bound = secretBindings(config);
+    return bound.ok ? undefined : bound.fix;
   }
-  if (headers.has("x-adobe-commerce-webhook-signature")) return "commerce-webhook";
-  if (
-    headers.has("x-tagrelay-secret") ||
-    headers.has("x-tagrelay-signature") ||
-    headers.has("authorization")
-  ) {
-    return "shared-secret";
+  if (mode === "rsa" && pemBlocks(config.MAGENTO_PUBLIC_KEY).length === 0) {
+    return "set MAGENTO_PUBLIC_KEY (the PEM public key of the store's webhook signing key)";
   }
+  if (mode === "io-events" && !config.MAGENTO_IO_CLIENT_ID) {
+    return "set MAGENTO_IO_CLIENT_ID (the client id of your Adobe Developer Console project)";
+  }
+  return config.MAGENTO_URL ? undefined : "set MAGENTO_URL";
+}
+
+/** Adobe I/O Events sign with one key pair for every customer: they are only ever let in on purpose. */
+function screen(headers: Headers, config: Config): SourceVerdict | undefined {
+  const mode = config.MAGENTO_AUTH;
+  if (isIoEvent(headers) && !ioEventsEnabled(config)) {
+    return unauthorized("Adobe I/O Events are not enabled: MAGENTO_AUTH=io-events and MAGENTO_IO_CLIENT_ID");
+  }
+  const credential = mode === "io-events" ? isIoEvent(headers) : headers.has(CREDENTIAL[mode]);
+  if (!credential) return unauthorized(`MAGENTO_AUTH=${mode} expects the ${CREDENTIAL[mode]} header`);
   return undefined;
 }
 
-function notConfigured(route: Route, setting: string): Auth {
-  // Loud, and a 503 so the store keeps retrying while the owner sets it.
-  logError("magento webhook not configured", { source: "magento", route, fix: `set ${setting}` });
-  return { ok: false, status: 503, reason: `${setting} not configured` };
-}
+type Auth = { ok: true; shops: Set<string> } | { ok: false; verdict: SourceVerdict };
 
-function base64Bytes(bytes: Uint8Array): Uint8Array {
-  return new TextEncoder().encode(toBase64(bytes));
-}
+const refused = (detail: string): Auth => ({ ok: false, verdict: unauthorized(detail) });
+const storeShop = (config: Config, valid: boolean, detail: string): Auth =>
+  valid && config.MAGENTO_URL ? { ok: true, shops: new Set([config.MAGENTO_URL]) } : refused(detail);
 
 async function authenticateIoEvent(headers: Headers, bytes: Uint8Array, config: Config): Promise<Auth> {
   const signatures = [headers.get("x-adobe-digital-signature-1"), headers.get("x-adobe-digital-signature-2")];
   if (config.MAGENTO_PUBLIC_KEY) {
     const keys = await configuredKeys(config.MAGENTO_PUBLIC_KEY);
-    if (keys.length === 0) return notConfigured("io-events", "MAGENTO_PUBLIC_KEY (as a PEM public key)");
-    return (await verifyRsaSignatures([bytes], signatures, keys))
-      ? { ok: true }
-      : { ok: false, status: 401, reason: "invalid signature" };
+    return storeShop(
+      config,
+      await verifyRsaSignatures([bytes], signatures, keys),
+      "invalid I/O Events signature",
+    );
   }
   const fetched = await Promise.all(
     [headers.get("x-adobe-public-key1-path"), headers.get("x-adobe-public-key2-path")].map((p) =>
@@ -57,61 +96,85 @@ async function authenticateIoEvent(headers: Headers, bytes: Uint8Array, config: 
     ),
   );
   for (const [i, key] of fetched.entries()) {
-    if (key.ok && (await verifyRsaSignatures([bytes], [signatures[i]], [key.key]))) return { ok: true };
+    if (key.ok && (await verifyRsaSignatures([bytes], [signatures[i]], [key.key]))) {
+      return storeShop(config, true, "");
+    }
   }
   if (fetched.some((k) => !k.ok && k.reason === "unavailable")) {
     logError("adobe i/o events key unavailable", { source: "magento", route: "io-events" });
-    return { ok: false, status: 503, reason: "signing key unavailable" };
+    return {
+      ok: false,
+      verdict: { outcome: "rejected", status: 503, reason: "signing key unavailable" },
+    };
   }
-  return { ok: false, status: 401, reason: "invalid signature" };
+  return refused("invalid I/O Events signature");
 }
 
-async function authenticate(
-  route: Route,
-  headers: Headers,
-  bytes: Uint8Array,
-  config: Config,
-): Promise<Auth> {
-  if (route === "io-events") return authenticateIoEvent(headers, bytes, config);
-  if (route === "commerce-webhook") {
+async function authenticate(headers: Headers, bytes: Uint8Array, config: Config): Promise<Auth> {
+  const mode = config.MAGENTO_AUTH;
+  if (mode === "io-events") return authenticateIoEvent(headers, bytes, config);
+  if (mode === "rsa") {
     const keys = await configuredKeys(config.MAGENTO_PUBLIC_KEY);
-    if (keys.length === 0) return notConfigured(route, "MAGENTO_PUBLIC_KEY");
     // Adobe's verification examples check the signature over the base64 of the body; accepting
     // the raw body as well costs nothing, since both need the store's private key.
     const signed = await verifyRsaSignatures(
-      [bytes, base64Bytes(bytes)],
+      [bytes, new TextEncoder().encode(toBase64(bytes))],
       [headers.get("x-adobe-commerce-webhook-signature")],
       keys,
     );
-    return signed ? { ok: true } : { ok: false, status: 401, reason: "invalid signature" };
+    return storeShop(config, signed, "signature does not match MAGENTO_PUBLIC_KEY");
   }
-  if (config.MAGENTO_WEBHOOK_SECRET.length === 0) return notConfigured(route, "MAGENTO_WEBHOOK_SECRET");
-  const check = await checkSharedSecret(headers, bytes, config.MAGENTO_WEBHOOK_SECRET);
-  return check === "valid" ? { ok: true } : { ok: false, status: 401, reason: `${check} secret` };
+  const bound = secretBindings(config);
+  if (!bound.ok) return refused(bound.fix);
+  const given = headers.get(CREDENTIAL[mode])?.trim() ?? "";
+  const shops =
+    mode === "hmac"
+      ? await shopsSigning(bytes, given, bound.bindings)
+      : shopsWithSecret((mode === "basic" ? basicPassword(given) : given) ?? "", bound.bindings);
+  return shops.size
+    ? { ok: true, shops }
+    : refused(`${CREDENTIAL[mode]} does not match MAGENTO_WEBHOOK_SECRET`);
 }
 
-function schemaProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `invalid payload: ${issue.path.join(".") || "body"}: ${issue.message}`.slice(0, 160);
+/**
+ * Adobe I/O Events: the event must be addressed to the owner's own console project (anyone
+ * can register a project, and Adobe signs every project's events with the same key), and come
+ * from the owner's provider when MAGENTO_IO_PROVIDER_ID names one.
+ */
+function foreignIoEvent(body: unknown, config: Config): string | undefined {
+  const { recipient, provider } = ioEventRecipient(body);
+  if (recipient !== config.MAGENTO_IO_CLIENT_ID) return "recipient_client_id is not MAGENTO_IO_CLIENT_ID";
+  const expected = config.MAGENTO_IO_PROVIDER_ID;
+  if (expected && provider !== `urn:uuid:${expected}`) return "source is not MAGENTO_IO_PROVIDER_ID";
+  return undefined;
 }
 
 async function normalizeMagento(
   entity: MagentoEntity,
   shop: string,
   config: Config,
-): Promise<{ ok: true; events: NormalizedEvent[]; ignored?: string } | { ok: false; reason: string }> {
+): Promise<{ ok: true; verdict: SourceVerdict } | { ok: false; detail: string }> {
+  const meta = { topic: entity.topic, shop };
   if (entity.kind === "creditmemo") {
     const memo = MagentoCreditMemo.safeParse(entity.value);
-    if (!memo.success) return { ok: false, reason: schemaProblem(memo.error) };
-    return { ok: true, events: [{ event: magentoRefund(memo.data, shop) }] };
+    if (!memo.success) return { ok: false, detail: schemaProblem(memo.error) };
+    return {
+      ok: true,
+      verdict: { outcome: "events", events: [{ event: magentoRefund(memo.data, shop) }], ...meta },
+    };
   }
   const order = MagentoOrder.safeParse(entity.value);
-  if (!order.success) return { ok: false, reason: schemaProblem(order.error) };
+  if (!order.success) return { ok: false, detail: schemaProblem(order.error) };
   const state = order.data.state?.toLowerCase();
   if (!state || !config.MAGENTO_PURCHASE_STATES.includes(state)) {
-    return { ok: true, events: [], ignored: `order state ${state ?? "(none)"} is not a purchase` };
+    const detail = `order state ${state ?? "(none)"}`.slice(0, 80);
+    return {
+      ok: true,
+      verdict: { outcome: "ignored", reason: "order state is not a purchase", detail, ...meta },
+    };
   }
-  return { ok: true, events: [{ event: await magentoPurchase(order.data, shop) }] };
+  const event = await magentoPurchase(order.data, shop);
+  return { ok: true, verdict: { outcome: "events", events: [{ event }], ...meta } };
 }
 
 function deliveryIdOf(headers: Headers, body: unknown): string | undefined {
@@ -122,47 +185,50 @@ function deliveryIdOf(headers: Headers, body: unknown): string | undefined {
 
 export const magento: WebhookSource = {
   name: "magento",
-  // Adobe I/O Events needs no setting (its keys come from Adobe); each route answers 503 itself
-  // when the setting it needs is missing.
-  configured: () => true,
+  setupProblem,
+  screen,
   async handle({ headers, bytes }, config): Promise<SourceVerdict> {
-    const route = routeOf(headers);
-    if (!route) return { outcome: "rejected", status: 401, reason: "missing signature" };
-    const auth = await authenticate(route, headers, bytes, config);
-    if (!auth.ok) return { outcome: "rejected", status: auth.status, reason: auth.reason, topic: route };
+    const mode = config.MAGENTO_AUTH;
+    const claimedHeader = headers.get("x-tagrelay-shop");
+    const unverified: WebhookMeta = { topic: mode, shop: siteHost(claimedHeader) };
+    const auth = await authenticate(headers, bytes, config);
+    if (!auth.ok) return { ...auth.verdict, ...unverified };
 
-    const reply = route === "commerce-webhook" ? COMMERCE_SUCCESS : undefined;
+    const reply = mode === "rsa" ? COMMERCE_SUCCESS : undefined;
     // A signed Commerce webhook is never refused: a 4xx on a required hook would stop the checkout.
-    const refuse = (
-      reason: string,
-      meta: { topic?: string; shop?: string; deliveryId?: string },
-    ): SourceVerdict =>
-      reply
-        ? { outcome: "ignored", reason, reply, ...meta }
-        : { outcome: "rejected", status: 400, reason, ...meta };
+    const refuse = (reason: ReplyReason, detail: string, meta: WebhookMeta): SourceVerdict =>
+      reply ? { outcome: "ignored", reason, detail, reply, ...meta } : invalid(reason, detail, meta);
+
+    // The shop header is not signed: it may only pick among the shops the credential is bound to.
+    const claimed = claimedHeader === null ? undefined : (siteHost(claimedHeader) ?? "");
+    const shop = boundShop(claimed, auth.shops);
+    if (!shop) return unauthorized("X-Tagrelay-Shop is not a shop bound to this credential", unverified);
 
     const decoded = decodeUtf8(bytes);
-    if (!decoded.ok) return refuse("body is not valid UTF-8", { topic: route });
+    if (!decoded.ok) return refuse("malformed payload", "body is not valid UTF-8", { topic: mode, shop });
     const parsed = parseJsonLossless(decoded.text);
-    if (!parsed.ok) return refuse(parsed.reason, { topic: route });
+    if (!parsed.ok) return refuse("malformed payload", parsed.reason, { topic: mode, shop });
     const body = parsed.value;
     const deliveryId = deliveryIdOf(headers, body);
-    const entity = (route === "io-events" ? ioEventEntity(body) : undefined) ?? keyedEntity(body, route);
+    if (mode === "io-events") {
+      const foreign = foreignIoEvent(body, config);
+      if (foreign) return unauthorized(foreign, { topic: mode, shop, deliveryId });
+    }
+    const entity = (mode === "io-events" ? ioEventEntity(body) : undefined) ?? keyedEntity(body, mode);
     if (!entity) {
       return {
         outcome: "ignored",
-        reason: "no order or credit memo in this webhook",
+        reason: "no conversion in this webhook",
+        detail: "no order or credit memo",
         reply,
-        topic: route,
+        topic: mode,
+        shop,
         deliveryId,
       };
     }
-    const shop = magentoShop(headers, body, entity.value);
-    const meta = { topic: entity.topic, shop, deliveryId };
-    if (!shop) return refuse("invalid X-Tagrelay-Shop", meta);
     const normalized = await normalizeMagento(entity, shop, config);
-    if (!normalized.ok) return refuse(normalized.reason, meta);
-    if (normalized.ignored) return { outcome: "ignored", reason: normalized.ignored, reply, ...meta };
-    return { outcome: "events", events: normalized.events, reply, ...meta };
+    if (!normalized.ok)
+      return refuse("invalid payload", normalized.detail, { topic: entity.topic, shop, deliveryId });
+    return { ...normalized.verdict, reply, deliveryId } as SourceVerdict;
   },
 };

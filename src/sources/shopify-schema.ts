@@ -82,6 +82,7 @@ export const ShopifyOrder = z.object({
   created_at: z.string(),
   processed_at: Str,
   cancelled_at: Str,
+  financial_status: Str,
   test: z
     .union([z.boolean(), z.literal("true"), z.literal("false")])
     .transform((v) => v === true || v === "true"),

@@ -1,24 +1,25 @@
-import type { z } from "zod";
 import type { Config } from "../config";
-import { verifyHmacBase64 } from "../lib/crypto";
 import { decodeUtf8, type ParseResult, parseJsonLossless } from "../lib/json";
+import { shopifyShopName } from "../lib/shops";
 import { parseRailsXml } from "../lib/xml";
+import { bindSecrets, boundShop, shopsSigning } from "./bindings";
 import { shopifyCancellation, shopifyPurchase, shopifyRefund } from "./shopify-normalize";
 import { ShopifyOrder, ShopifyRefund } from "./shopify-schema";
-import type { NormalizedEvent, SourceVerdict, WebhookSource } from "./types";
+import {
+  invalid,
+  type NormalizedEvent,
+  type SourceVerdict,
+  schemaProblem,
+  unauthorized,
+  type WebhookMeta,
+  type WebhookSource,
+} from "./types";
 
-const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/;
-
-/** Shopify signs the raw bytes: base64 HMAC-SHA256 with the app's client secret or the store's webhook key. */
-export function verifyShopifySignature(
-  headers: Headers,
-  bytes: Uint8Array,
-  secrets: readonly string[],
-): Promise<boolean> {
-  const signature = headers.get("x-shopify-hmac-sha256");
-  if (!signature || bytes.byteLength === 0) return Promise.resolve(false);
-  return verifyHmacBase64(bytes, signature, secrets);
-}
+const bindings = (config: Config) =>
+  bindSecrets(config.SHOPIFY_WEBHOOK_SECRET, config.SHOPIFY_SHOP, {
+    secret: "SHOPIFY_WEBHOOK_SECRET",
+    shop: "SHOPIFY_SHOP",
+  });
 
 /** Shopify's admin lets a store pick JSON or XML per webhook; both give the same object. */
 export function parseShopifyBody(bytes: Uint8Array, contentType: string | null): ParseResult {
@@ -29,9 +30,20 @@ export function parseShopifyBody(bytes: Uint8Array, contentType: string | null):
   return xml ? parseRailsXml(text) : parseJsonLossless(text);
 }
 
-function schemaProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `invalid payload: ${issue.path.join(".") || "body"}: ${issue.message}`.slice(0, 160);
+/** Financial states an `orders/paid` body can be in: paid, and what a paid order can become. */
+const PAID_STATES = new Set(["paid", "partially_paid", "partially_refunded", "refunded"]);
+
+/**
+ * Shopify signs the body, not the topic header: the topic decides purchase or refund, so the
+ * body must be what that topic sends. A replayed `orders/create` body relabelled
+ * `orders/cancelled` has no `cancelled_at`; an unpaid order relabelled `orders/paid` is unpaid.
+ */
+function topicMismatch(topic: string, order: ShopifyOrder): string | undefined {
+  if (topic === "orders/cancelled" && !order.cancelled_at) return "orders/cancelled body has no cancelled_at";
+  if (topic === "orders/paid" && !PAID_STATES.has(order.financial_status ?? "")) {
+    return "orders/paid body is not paid";
+  }
+  return undefined;
 }
 
 async function normalizeShopify(
@@ -39,18 +51,24 @@ async function normalizeShopify(
   shop: string,
   payload: unknown,
   config: Config,
-): Promise<{ ok: true; events: NormalizedEvent[] } | { ok: false; reason: string }> {
+  meta: WebhookMeta,
+): Promise<SourceVerdict> {
+  let events: NormalizedEvent[];
   if (topic === "refunds/create") {
     const refund = ShopifyRefund.safeParse(payload);
-    if (!refund.success) return { ok: false, reason: schemaProblem(refund.error) };
-    return { ok: true, events: [{ event: await shopifyRefund(refund.data, shop, config) }] };
+    if (!refund.success) return invalid("invalid payload", schemaProblem(refund.error), meta);
+    events = [{ event: await shopifyRefund(refund.data, shop, config) }];
+  } else {
+    const order = ShopifyOrder.safeParse(payload);
+    if (!order.success) return invalid("invalid payload", schemaProblem(order.error), meta);
+    const mismatch = topicMismatch(topic, order.data);
+    if (mismatch) return invalid("topic does not match the body", mismatch, meta);
+    events =
+      topic === "orders/cancelled"
+        ? await shopifyCancellation(order.data, shop, config)
+        : [{ event: await shopifyPurchase(order.data, shop, config) }];
   }
-  const order = ShopifyOrder.safeParse(payload);
-  if (!order.success) return { ok: false, reason: schemaProblem(order.error) };
-  if (topic === "orders/cancelled") {
-    return { ok: true, events: await shopifyCancellation(order.data, shop, config) };
-  }
-  return { ok: true, events: [{ event: await shopifyPurchase(order.data, shop, config) }] };
+  return { outcome: "events", events, ...meta };
 }
 
 function handledTopic(topic: string, config: Config): boolean {
@@ -63,32 +81,51 @@ function handledTopic(topic: string, config: Config): boolean {
 
 export const shopify: WebhookSource = {
   name: "shopify",
-  configured: (config) => config.SHOPIFY_WEBHOOK_SECRET.length > 0,
+  setupProblem: (config) => {
+    const bound = bindings(config);
+    return bound.ok ? undefined : bound.fix;
+  },
   async handle({ headers, bytes }, config): Promise<SourceVerdict> {
-    if (!(await verifyShopifySignature(headers, bytes, config.SHOPIFY_WEBHOOK_SECRET))) {
-      return { outcome: "rejected", status: 401, reason: "invalid signature" };
+    const topic = headers.get("x-shopify-topic")?.trim().toLowerCase() || undefined;
+    const claimed = headers.get("x-shopify-shop-domain")?.trim().toLowerCase() || undefined;
+    const deliveryId = headers.get("x-shopify-webhook-id")?.trim().slice(0, 200) || undefined;
+    const unverified = { topic, shop: claimed, deliveryId };
+    const signature = headers.get("x-shopify-hmac-sha256");
+    if (!signature) return unauthorized("no X-Shopify-Hmac-Sha256 header", unverified);
+    const bound = bindings(config);
+    if (!bound.ok) return unauthorized(bound.fix, unverified);
+    const signedFor =
+      bound.ok && bytes.byteLength > 0
+        ? await shopsSigning(bytes, signature, bound.bindings)
+        : new Set<string>();
+    if (signedFor.size === 0)
+      return unauthorized("signature does not match SHOPIFY_WEBHOOK_SECRET", unverified);
+    if (!topic || !claimed || !deliveryId) {
+      return invalid(
+        "missing webhook headers",
+        "missing X-Shopify-Topic, X-Shopify-Shop-Domain or X-Shopify-Webhook-Id",
+        unverified,
+      );
     }
-    const topic = headers.get("x-shopify-topic")?.trim().toLowerCase();
-    const shop = headers.get("x-shopify-shop-domain")?.trim().toLowerCase();
-    const deliveryId = headers.get("x-shopify-webhook-id")?.trim() || undefined;
+    const claimedShop = shopifyShopName(claimed);
+    if (!claimedShop)
+      return invalid(
+        "missing webhook headers",
+        "X-Shopify-Shop-Domain is not a myshopify.com domain",
+        unverified,
+      );
+    // The body is signed, the shop header is not: it must name a shop this secret speaks for.
+    const shop = boundShop(claimedShop, signedFor);
+    if (!shop)
+      return unauthorized(
+        "X-Shopify-Shop-Domain is not a shop bound to the secret that signed the body",
+        unverified,
+      );
     const meta = { topic, shop, deliveryId };
-    if (!topic || !shop || !deliveryId) {
-      return {
-        outcome: "rejected",
-        status: 400,
-        reason: "missing X-Shopify-Topic, X-Shopify-Shop-Domain or X-Shopify-Webhook-Id",
-        ...meta,
-      };
-    }
-    if (!SHOP_DOMAIN.test(shop))
-      return { outcome: "rejected", status: 400, reason: "invalid shop domain", ...meta };
-    if (!handledTopic(topic, config)) {
-      return { outcome: "ignored", reason: `topic ${topic} is not used`, ...meta };
-    }
+    if (!handledTopic(topic, config))
+      return { outcome: "ignored", reason: "topic not used", detail: topic, ...meta };
     const parsed = parseShopifyBody(bytes, headers.get("content-type"));
-    if (!parsed.ok) return { outcome: "rejected", status: 400, reason: parsed.reason, ...meta };
-    const normalized = await normalizeShopify(topic, shop, parsed.value, config);
-    if (!normalized.ok) return { outcome: "rejected", status: 400, reason: normalized.reason, ...meta };
-    return { outcome: "events", events: normalized.events, ...meta };
+    if (!parsed.ok) return invalid("malformed payload", parsed.reason, meta);
+    return normalizeShopify(topic, shop, parsed.value, config, meta);
   },
 };

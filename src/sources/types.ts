@@ -28,10 +28,33 @@ export interface WebhookMeta {
   deliveryId?: string;
 }
 
+/**
+ * What an answer may say about a webhook it refused or ignored: fixed words only, so a reply
+ * never echoes anything the sender sent. The specifics go to the log as `detail`.
+ */
+export const REPLY_REASONS = [
+  "unauthorized",
+  "body too large",
+  "unreadable body",
+  "malformed payload",
+  "invalid payload",
+  "missing webhook headers",
+  "topic does not match the body",
+  "signing key unavailable",
+  "topic not used",
+  "no conversion in this webhook",
+  "order state is not a purchase",
+  "reversals are off (WOOCOMMERCE_REFUND_ON_CANCEL)",
+  "delivery URL check",
+] as const;
+export type ReplyReason = (typeof REPLY_REASONS)[number];
+
+type Said = { reason: ReplyReason; detail?: string } & WebhookMeta;
+
 /** What a source makes of one authenticated (or refused) webhook. */
 export type SourceVerdict =
-  | ({ outcome: "rejected"; status: 400 | 401 | 503; reason: string } & WebhookMeta)
-  | ({ outcome: "ignored" | "ping"; reason: string; reply?: Record<string, unknown> } & WebhookMeta)
+  | ({ outcome: "rejected"; status: 400 | 401 | 503 } & Said)
+  | ({ outcome: "ignored" | "ping"; reply?: Record<string, unknown> } & Said)
   | ({
       outcome: "events";
       events: NormalizedEvent[];
@@ -39,9 +62,43 @@ export type SourceVerdict =
       reply?: Record<string, unknown>;
     } & WebhookMeta);
 
+export type WebhookRequest = { headers: Headers; bytes: Uint8Array };
+
 export interface WebhookSource {
   name: CommerceEvent["source"];
-  /** Whether the secrets this source needs are configured (for /health and the 503). */
-  configured(config: Config): boolean;
-  handle(request: { headers: Headers; bytes: Uint8Array }, config: Config): Promise<SourceVerdict>;
+  /**
+   * What keeps this source from accepting anything, as a fix naming the setting (for /health,
+   * the 503 and its log line), or undefined when it is ready.
+   */
+  setupProblem(config: Config): string | undefined;
+  /**
+   * A refusal decided from the headers alone, before the setup check and before the body is
+   * read: a kind of sender the owner has not enabled is a 401 that reaches out to nobody.
+   */
+  screen?(headers: Headers, config: Config): SourceVerdict | undefined;
+  handle(request: WebhookRequest, config: Config): Promise<SourceVerdict>;
+}
+
+export const unauthorized = (detail: string, meta: WebhookMeta = {}): SourceVerdict => ({
+  outcome: "rejected",
+  status: 401,
+  reason: "unauthorized",
+  detail,
+  ...meta,
+});
+
+export const invalid = (reason: ReplyReason, detail?: string, meta: WebhookMeta = {}): SourceVerdict => ({
+  outcome: "rejected",
+  status: 400,
+  reason,
+  detail,
+  ...meta,
+});
+
+/** A schema refusal for the log: where and what, never the value. */
+export function schemaProblem(error: {
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>;
+}): string {
+  const issue = error.issues[0];
+  return `${issue.path.map(String).join(".") || "body"}: ${issue.message}`.slice(0, 160);
 }

@@ -74,4 +74,4 @@ export const WooOrder = z.object({
 export type WooOrder = z.infer<typeof WooOrder>;
 
 /** The whole body of `order.deleted`. */
-export const WooDeletedOrder = z.object({ id: NumericId });
+export const WooDeletedOrder = z.object({ id: NumericId }).strict();

@@ -1,28 +1,28 @@
 import type { z } from "zod";
 import type { Config } from "../config";
 import { eventId } from "../events";
-import { verifyHmacBase64 } from "../lib/crypto";
 import { decodeUtf8, parseJsonLossless } from "../lib/json";
-import type { SourceVerdict, WebhookMeta, WebhookSource } from "./types";
+import { siteHost } from "../lib/shops";
+import { bindSecrets, boundShop, shopsSigning } from "./bindings";
+import {
+  invalid,
+  type SourceVerdict,
+  schemaProblem,
+  unauthorized,
+  type WebhookMeta,
+  type WebhookSource,
+} from "./types";
 import { woocommerceOrderEvents } from "./woocommerce-normalize";
 import { WooDeletedOrder, WooOrder } from "./woocommerce-schema";
 
 /** Order topics whose body is the whole order (`order.deleted` is handled apart). */
 const ORDER_TOPICS = new Set(["order.created", "order.updated", "order.restored"]);
 
-/**
- * WooCommerce signs the exact bytes PHP sent (wp_json_encode: `\/` and `\uXXXX` escapes):
- * base64 HMAC-SHA256 with the webhook's secret. Never re-serialize before checking.
- */
-export function verifyWooCommerceSignature(
-  headers: Headers,
-  bytes: Uint8Array,
-  secrets: readonly string[],
-): Promise<boolean> {
-  const signature = headers.get("x-wc-webhook-signature");
-  if (!signature || bytes.byteLength === 0) return Promise.resolve(false);
-  return verifyHmacBase64(bytes, signature, secrets);
-}
+const bindings = (config: Config) =>
+  bindSecrets(config.WOOCOMMERCE_WEBHOOK_SECRET, config.WOOCOMMERCE_URL, {
+    secret: "WOOCOMMERCE_WEBHOOK_SECRET",
+    shop: "WOOCOMMERCE_URL",
+  });
 
 /**
  * Saving an active webhook sends `webhook_id=<id>` (a form body, no signature, no X-WC
@@ -34,29 +34,28 @@ function wooCommercePingId(bytes: Uint8Array): string | undefined {
   return decoded.ok ? /^webhook_id=(\d+)$/.exec(decoded.text.trim())?.[1] : undefined;
 }
 
-/** X-WC-Webhook-Source is the shop's home URL ("https://shop.example/"); the shop is its host. */
-function wooCommerceShop(source: string | null): string | undefined {
-  if (!source) return undefined;
-  try {
-    const url = new URL(source.trim());
-    return url.protocol === "https:" || url.protocol === "http:" ? url.hostname || undefined : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function parseBody<T extends z.ZodType>(
   bytes: Uint8Array,
   schema: T,
-): { ok: true; value: z.infer<T> } | { ok: false; reason: string } {
+): { ok: true; value: z.infer<T> } | { ok: false; malformed: boolean; detail: string } {
   const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) return { ok: false, reason: "body is not valid UTF-8" };
+  if (!decoded.ok) return { ok: false, malformed: true, detail: "body is not valid UTF-8" };
   const parsed = parseJsonLossless(decoded.text);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return { ok: false, malformed: true, detail: parsed.reason };
   const result = schema.safeParse(parsed.value);
   return result.success
     ? { ok: true, value: result.data }
-    : { ok: false, reason: schemaProblem(result.error) };
+    : { ok: false, malformed: false, detail: schemaProblem(result.error) };
+}
+
+function refuseBody(
+  failure: { malformed: boolean; detail: string },
+  schemaReason: "invalid payload" | "topic does not match the body",
+  meta: WebhookMeta,
+): SourceVerdict {
+  return failure.malformed
+    ? invalid("malformed payload", failure.detail, meta)
+    : invalid(schemaReason, failure.detail, meta);
 }
 
 /**
@@ -65,10 +64,12 @@ function parseBody<T extends z.ZodType>(
  * cancellation uses, so a trashed-then-deleted order is reversed once.
  */
 function orderDeleted(bytes: Uint8Array, shop: string, config: Config, meta: WebhookMeta): SourceVerdict {
+  // The topic header is unsigned: a deleted order's body is `{"id": N}` and nothing more, so a
+  // replayed order body relabelled `order.deleted` cannot reverse its purchase.
   const deleted = parseBody(bytes, WooDeletedOrder);
-  if (!deleted.ok) return { outcome: "rejected", status: 400, reason: deleted.reason, ...meta };
+  if (!deleted.ok) return refuseBody(deleted, "topic does not match the body", meta);
   if (!config.WOOCOMMERCE_REFUND_ON_CANCEL) {
-    return { outcome: "ignored", reason: "WOOCOMMERCE_REFUND_ON_CANCEL is off", ...meta };
+    return { outcome: "ignored", reason: "reversals are off (WOOCOMMERCE_REFUND_ON_CANCEL)", ...meta };
   }
   const refundId = `full-${deleted.value.id}`;
   const reversal = {
@@ -80,41 +81,71 @@ function orderDeleted(bytes: Uint8Array, shop: string, config: Config, meta: Web
   return { outcome: "events", events: [], reversals: [reversal], ...meta };
 }
 
-function schemaProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `invalid payload: ${issue.path.join(".") || "body"}: ${issue.message}`.slice(0, 160);
+/** X-WC-Webhook-Topic, else resource.event; when both are sent they must agree. */
+function topicOf(headers: Headers): { topic?: string; conflict: boolean } {
+  const resource = headers.get("x-wc-webhook-resource")?.trim().toLowerCase();
+  const event = headers.get("x-wc-webhook-event")?.trim().toLowerCase();
+  const pair = resource && event ? `${resource}.${event}` : undefined;
+  const topic = headers.get("x-wc-webhook-topic")?.trim().toLowerCase() || pair;
+  return { topic, conflict: Boolean(pair && topic !== pair) };
 }
 
 export const woocommerce: WebhookSource = {
   name: "woocommerce",
-  configured: (config) => config.WOOCOMMERCE_WEBHOOK_SECRET.length > 0,
+  setupProblem: (config) => {
+    const bound = bindings(config);
+    return bound.ok ? undefined : bound.fix;
+  },
   async handle({ headers, bytes }, config): Promise<SourceVerdict> {
-    if (!headers.has("x-wc-webhook-signature")) {
-      const webhookId = wooCommercePingId(bytes);
-      if (webhookId) return { outcome: "ping", reason: `delivery URL check of webhook ${webhookId}` };
-      return { outcome: "rejected", status: 401, reason: "missing X-WC-Webhook-Signature" };
+    const signature = headers.get("x-wc-webhook-signature");
+    if (!signature) {
+      if (wooCommercePingId(bytes)) return { outcome: "ping", reason: "delivery URL check" };
+      return unauthorized("no X-WC-Webhook-Signature header");
     }
-    if (!(await verifyWooCommerceSignature(headers, bytes, config.WOOCOMMERCE_WEBHOOK_SECRET))) {
-      return { outcome: "rejected", status: 401, reason: "invalid signature" };
+    const { topic, conflict } = topicOf(headers);
+    const source = headers.get("x-wc-webhook-source");
+    const deliveryId = headers.get("x-wc-webhook-delivery-id")?.trim().slice(0, 200) || undefined;
+    const unverified = { topic, shop: siteHost(source), deliveryId };
+    const bound = bindings(config);
+    if (!bound.ok) return unauthorized(bound.fix, unverified);
+    const signedFor =
+      bound.ok && bytes.byteLength > 0
+        ? await shopsSigning(bytes, signature, bound.bindings)
+        : new Set<string>();
+    if (signedFor.size === 0) {
+      return unauthorized("signature does not match WOOCOMMERCE_WEBHOOK_SECRET", unverified);
     }
-    const resource = headers.get("x-wc-webhook-resource")?.trim().toLowerCase();
-    const event = headers.get("x-wc-webhook-event")?.trim().toLowerCase();
-    const topic =
-      headers.get("x-wc-webhook-topic")?.trim().toLowerCase() ||
-      (resource && event ? `${resource}.${event}` : undefined);
-    const shop = wooCommerceShop(headers.get("x-wc-webhook-source"));
-    const deliveryId = headers.get("x-wc-webhook-delivery-id")?.trim() || undefined;
-    const meta = { topic, shop, deliveryId };
-    if (!topic) return { outcome: "rejected", status: 400, reason: "missing X-WC-Webhook-Topic", ...meta };
+    if (!topic || !source) {
+      return invalid(
+        "missing webhook headers",
+        "missing X-WC-Webhook-Topic or X-WC-Webhook-Source",
+        unverified,
+      );
+    }
+    if (conflict)
+      return invalid(
+        "missing webhook headers",
+        "X-WC-Webhook-Topic disagrees with X-WC-Webhook-Resource and -Event",
+        unverified,
+      );
+    const claimed = siteHost(source);
+    if (!claimed)
+      return invalid("missing webhook headers", "X-WC-Webhook-Source is not a site URL", unverified);
+    // The body is signed, the source header is not: it must name a site this secret speaks for.
+    const shop = boundShop(claimed, signedFor);
     if (!shop) {
-      return { outcome: "rejected", status: 400, reason: "missing or invalid X-WC-Webhook-Source", ...meta };
+      return unauthorized(
+        "X-WC-Webhook-Source is not a site bound to the secret that signed the body",
+        unverified,
+      );
     }
+    const meta = { topic, shop, deliveryId };
     if (topic === "order.deleted") return orderDeleted(bytes, shop, config, meta);
     if (!ORDER_TOPICS.has(topic))
-      return { outcome: "ignored", reason: `topic ${topic} is not used`, ...meta };
+      return { outcome: "ignored", reason: "topic not used", detail: topic, ...meta };
 
     const order = parseBody(bytes, WooOrder);
-    if (!order.ok) return { outcome: "rejected", status: 400, reason: order.reason, ...meta };
+    if (!order.ok) return refuseBody(order, "invalid payload", meta);
     return { outcome: "events", events: await woocommerceOrderEvents(order.value, shop, config), ...meta };
   },
 };
