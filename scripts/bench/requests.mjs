@@ -2,12 +2,16 @@
 // order builders and signed with node:crypto. Development secrets only.
 import { createHmac, randomUUID } from "node:crypto";
 
+export const SHOP = "bench-shop.myshopify.com";
+/** The secrets, and the shops they speak for. */
 export const SECRETS = {
   SHOPIFY_WEBHOOK_SECRET: "bench-shopify-secret",
   WOOCOMMERCE_WEBHOOK_SECRET: "bench-woocommerce-secret",
   MAGENTO_WEBHOOK_SECRET: "bench-magento-secret",
+  SHOPIFY_SHOP: SHOP,
+  WOOCOMMERCE_URL: "https://shop.example/",
+  MAGENTO_URL: "https://magento.example/",
 };
-export const SHOP = "bench-shop.myshopify.com";
 
 const hmac = (secret, body) => createHmac("sha256", secret).update(body).digest("base64");
 const hoursAgo = (h) => new Date(Date.now() - h * 3_600_000);
@@ -75,14 +79,17 @@ export function wooDelivery(p, { orderId, topic = "order.updated" }) {
   };
 }
 
-/** A Magento Open Source module posting with the shared secret in X-Tagrelay-Secret. */
+/** A Magento Open Source module signing the body (MAGENTO_AUTH=hmac, the default). */
 export function magentoDelivery(p, { orderId }) {
   const body = Buffer.from(JSON.stringify({ order: p.magentoOrder({ entityId: String(orderId) }) }));
   return {
     source: "magento",
-    eventId: `magento:magento:purchase:${orderId}`,
+    eventId: `magento:magento.example:purchase:${orderId}`,
     path: "/webhooks/magento",
     body,
-    headers: { "content-type": "application/json", "x-tagrelay-secret": SECRETS.MAGENTO_WEBHOOK_SECRET },
+    headers: {
+      "content-type": "application/json",
+      "x-tagrelay-signature": hmac(SECRETS.MAGENTO_WEBHOOK_SECRET, body),
+    },
   };
 }

@@ -38,7 +38,7 @@ const PLAN = {
 const CONCURRENCY = 8;
 const QUIET_LIMIT_MS = 100_000;
 const SWEEP_AFTER_MS = 45_000;
-const ADMIN_TOKEN = "load-admin-token";
+const ADMIN_TOKEN = "load-admin-token-0123456789abcdef";
 /** One in this many GA4 conversions, and the first Meta batch, get a 503 on their first attempt. */
 const GA4_FAIL_ONE_IN = 40;
 const FINAL = new Set(["sent", "failed", "skipped", "expired", "dead", "dry-run"]);
