@@ -18,7 +18,7 @@ if (!hasChromium) console.warn(`browser test skipped: ${CHROMIUM} not found (apt
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const wrangler = join(root, "node_modules/.bin/wrangler");
 const screenshots = join(root, "test-results");
-const TOKEN = "browser-test-admin-token";
+const TOKEN = "browser-test-admin-token-0123456789";
 const SECRET = "browser-test-shopify-secret";
 const ORDER_IDS = ["9300000000000000001", "9300000000000000002", "9300000000000000003"];
 
@@ -103,6 +103,7 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
       [
         `ADMIN_TOKEN=${TOKEN}`,
         `SHOPIFY_WEBHOOK_SECRET=${SECRET}`,
+        `SHOPIFY_SHOP=${SHOP}`,
         "GA4_MEASUREMENT_ID=G-BROWSER",
         "GA4_API_SECRET=browser-ga4-secret",
         `GA4_ENDPOINT=${destinations.base}/mp/collect`,
