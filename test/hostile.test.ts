@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
+import {
+  IO_CLIENT_ID,
+  ioEvent,
+  ioEventRequest,
+  MAGENTO_SECRET,
+  magentoOrder,
+  rsaSigner,
+  secretRequest,
+  signedMagentoRequest,
+} from "./fixtures/magento";
 import { shopifyJson, shopifyOrder } from "./fixtures/shopify";
-import { countRows, fetchWith, hmacBase64, SHOPIFY_SECRET } from "./helpers";
+import { wooOrder, wooRequest } from "./fixtures/woocommerce";
+import { countRows, fetchWith, hmacBase64, recordingQueue, SHOPIFY_SECRET, shopifyRequest } from "./helpers";
 
 const SOURCES = ["shopify", "woocommerce", "magento"] as const;
 
@@ -123,3 +134,122 @@ describe("hostile input: a clear 4xx and one JSON log line, never a 5xx", () => 
     expect(await countRows("events", "shop = ?1", "hostile.myshopify.com")).toBe(0);
   });
 });
+
+const adobe = await rsaSigner();
+
+/** Every "close the doors" attack: a body really signed, a header or a mode changed. Each is a 4xx that stores and queues nothing. */
+describe("hostile input: signed bodies with forged meaning", () => {
+  const recent = () => new Date().toISOString();
+  let next = 9_600_000_000_000_000_000n;
+  const id = () => String(next++);
+  const wooId = () => Number(String(next++).slice(-8));
+  const magentoText = () => JSON.stringify({ order: magentoOrder({ entityId: String(wooId()) }) });
+  const IO_EVENTS = {
+    MAGENTO_AUTH: "io-events",
+    MAGENTO_IO_CLIENT_ID: IO_CLIENT_ID,
+    MAGENTO_PUBLIC_KEY: adobe.pem,
+  } as Partial<Env>;
+
+  const attacks: Array<[string, () => Promise<Request>, Partial<Env>?]> = [
+    [
+      "Shopify: another shop's domain",
+      () => shopifyRequest(shopifyOrder({ id: id(), createdAt: recent() }), { shop: "victim.myshopify.com" }),
+    ],
+    [
+      "Shopify: an order relabelled orders/cancelled",
+      () => shopifyRequest(shopifyOrder({ id: id(), createdAt: recent() }), { topic: "orders/cancelled" }),
+    ],
+    [
+      "Shopify: an order relabelled refunds/create",
+      () => shopifyRequest(shopifyOrder({ id: id(), createdAt: recent() }), { topic: "refunds/create" }),
+    ],
+    [
+      "Shopify: an unpaid order relabelled orders/paid",
+      () =>
+        shopifyRequest(
+          { ...shopifyOrder({ id: id(), createdAt: recent() }), financial_status: "pending" },
+          { topic: "orders/paid" },
+        ),
+    ],
+    [
+      "Shopify: billion laughs in XML",
+      () => shopifyRequest(BILLION_LAUGHS, { contentType: "application/xml" }),
+    ],
+    ["Shopify: an external entity in XML", () => shopifyRequest(XXE, { contentType: "application/xml" })],
+    [
+      "WooCommerce: another site as the source",
+      () => wooRequest(wooOrder({ id: wooId() }), { source: "https://victim.example/" }),
+    ],
+    [
+      "WooCommerce: an order relabelled order.deleted",
+      () => wooRequest(wooOrder({ id: wooId() }), { topic: "order.deleted" }),
+    ],
+    [
+      "Magento: another store in X-Tagrelay-Shop",
+      () => signedMagentoRequest(magentoText(), { "x-tagrelay-shop": "victim.example" }),
+    ],
+    [
+      "Magento: the shared secret as a header where a signature is required",
+      async () => secretRequest(magentoText(), { "x-tagrelay-secret": MAGENTO_SECRET }),
+    ],
+    [
+      "Magento: the shared secret beside a wrong signature",
+      async () =>
+        secretRequest(magentoText(), { "x-tagrelay-secret": MAGENTO_SECRET, "x-tagrelay-signature": "AAAA" }),
+    ],
+    [
+      "Adobe I/O Events on a relay that never enabled them",
+      () =>
+        ioEventRequest(
+          JSON.stringify(ioEvent("sales_order_save_after", magentoOrder({ entityId: String(wooId()) }))),
+          adobe,
+        ),
+      { MAGENTO_PUBLIC_KEY: adobe.pem } as Partial<Env>,
+    ],
+    [
+      "Adobe I/O Events addressed to someone else's project",
+      () =>
+        ioEventRequest(
+          JSON.stringify(
+            ioEvent(
+              "sales_order_save_after",
+              magentoOrder({ entityId: String(wooId()) }),
+              undefined,
+              "another-project",
+            ),
+          ),
+          adobe,
+        ),
+      IO_EVENTS,
+    ],
+  ];
+
+  it.each(attacks)("%s → 4xx, nothing stored, nothing queued", async (_, request, env = {}) => {
+    const queue = recordingQueue();
+    const before = await countRows("events");
+    const response = await fetchWith(await request(), { ...env, EVENTS_QUEUE: queue });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(queue.sent).toEqual([]);
+    expect(await countRows("events")).toBe(before);
+  });
+
+  it("/snippet.js is the same whatever the query or the headers", async () => {
+    const plain = await (await fetchWith(new Request("https://relay.test/snippet.js"))).text();
+    const poked = await fetchWith(
+      new Request("https://relay.test/snippet.js?id=<script>&measurement_id=G-EVIL", {
+        headers: { host: "evil.example", "x-forwarded-host": "evil.example", origin: "https://evil.example" },
+      }),
+    );
+    expect(await poked.text()).toBe(plain);
+    expect(poked.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+const BILLION_LAUGHS = `<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<order><id type="integer">1</id><note>&lol3;</note></order>`;
+const XXE = `<?xml version="1.0"?>
+<!DOCTYPE order [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<order><id type="integer">2</id><note>&xxe;</note></order>`;
