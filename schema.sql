@@ -1,6 +1,15 @@
 -- tagrelay D1 schema: the outbox (events) and the ledger (deliveries).
 -- Applied by `npm start` (local), by the tests, and by hand before the first deploy.
--- Only hashed identifiers are ever stored: no e-mail, phone, name or address in the clear.
+-- What is kept (README "What is stored", docs/operations.md "Personal data at rest"):
+--   hashed identifiers only (SHA-256 of e-mail, phone, names, street, city, region, zip, country,
+--   customer id; the country's ISO code also in the clear, as GA4 takes it): no e-mail, phone, name
+--   or address in the clear; the order's money, items, coupon codes and ids;
+--   attribution ids (GA client / session id, fbp, fbc, gclid); the landing URL reduced to its site,
+--   path, utm_* and click ids (src/attribution/landing-url.ts); consent choices.
+--   The client IP and user agent only until every enabled destination is final for the event
+--   (sent, failed, skipped, expired, dead or dry-run), and at most 8 days after it was received.
+--   Dry-run request bodies with secrets, client IP and user agent redacted.
+--   Every row is deleted RETENTION_DAYS (default 30) after it was received.
 
 CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY,              -- <source>:<shop>:<kind>:<id>, the dedupe key
@@ -14,7 +23,9 @@ CREATE TABLE IF NOT EXISTS events (
   test INTEGER NOT NULL DEFAULT 0,
   topic TEXT,
   webhook_id TEXT,
-  payload TEXT NOT NULL,            -- the CommerceEvent as JSON
+  payload TEXT NOT NULL,            -- the CommerceEvent as JSON: hashes, money, items, ids, attribution,
+                                    -- reduced landing URL, consent; client {ip, userAgent} until final
+                                    -- (consumer, dead letters, sweep: at most 8 days), then {}
   enqueue_error TEXT                -- set when the Queue send failed: the sweep re-enqueues
 );
 CREATE INDEX IF NOT EXISTS events_received ON events (received_at);
@@ -29,7 +40,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
   reason TEXT,
   lease_until INTEGER,              -- ms epoch: a consumer holds this row while sending
   next_attempt_at INTEGER,          -- ms epoch of the scheduled retry
-  request_body TEXT,                -- dry-run only: the body that would have been sent, secrets redacted
+  request_body TEXT,                -- dry-run only: the body that would have been sent, secrets and
+                                    -- Meta's client_ip_address / client_user_agent redacted
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   PRIMARY KEY (event_id, destination)

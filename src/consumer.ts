@@ -98,6 +98,29 @@ function pendingDelay(
   return delay;
 }
 
+function hasClientData(event: CommerceEvent | undefined): boolean {
+  return event?.client.ip !== undefined || event?.client.userAgent !== undefined;
+}
+
+/** Every enabled destination is final for the event after this run, so its client data can go. */
+function isSettled(
+  eventId: string,
+  destinations: readonly Destination[],
+  outcomes: Map<string, DeliveryOutcome>,
+  others: Claimed["others"],
+): boolean {
+  return (
+    destinations.length > 0 &&
+    destinations.every((d) => {
+      const key = pairKey({ eventId, destination: d.name });
+      const outcome = outcomes.get(key);
+      if (outcome) return outcome.status !== "retry";
+      const other = others.get(key);
+      return other !== undefined && FINAL_STATUSES.has(other.status);
+    })
+  );
+}
+
 function logDelivery(update: LedgerUpdate): void {
   const { eventId, destination, outcome, dryRunBody } = update;
   const fields = {
@@ -116,7 +139,8 @@ function logDelivery(update: LedgerUpdate): void {
  * The queue handler: for each event and each enabled destination not yet final in the
  * D1 ledger, build, send and record. A message is acked once every destination is final;
  * otherwise it is retried with backoff, and a destination that already succeeded is
- * skipped on the retry because its ledger row is final.
+ * skipped on the retry because its ledger row is final. Once every destination is final for an
+ * event, its client IP and user agent are dropped from the outbox row in the same D1 batch.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const now = Date.now();
@@ -180,7 +204,10 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       dryRunBody: dryRun?.recorded.get(key),
     };
   });
-  await recordOutcomes(env.DB, updates, now);
+  const settled = [...delays.keys()].filter(
+    (id) => hasClientData(events.get(id)) && isSettled(id, destinations, outcomes, others),
+  );
+  await recordOutcomes(env.DB, updates, now, settled);
   for (const update of updates) logDelivery(update);
 
   for (const { message, eventId } of valid) {

@@ -29,6 +29,51 @@ export interface Pair {
   destination: DestinationName;
 }
 
+/**
+ * SQL for "the event has deliveries and none of them is waiting": an event never consumed, or
+ * one a replay or a retry will send again, still needs its client data.
+ */
+const SETTLED = `EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id
+    AND d.status NOT IN (${[...FINAL_STATUSES].map((s) => `'${s}'`).join(", ")}))`;
+
+/** Sets `client` to `{}`; rows already without client data match nothing, so are not written. */
+const FORGET_CLIENT = `UPDATE events SET payload = json_set(payload, '$.client', json('{}'))
+  WHERE json_extract(payload, '$.client') <> '{}'`;
+
+/**
+ * Client IP and user agent are kept only to be sent (Meta's client_ip_address, client_user_agent):
+ * these statements drop them from the given events once they are settled, checked in the
+ * statement itself so a replay that reset a delivery in the meantime keeps them.
+ */
+export function forgetClient(db: D1Database, eventIds: string[]): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < eventIds.length; i += 90) {
+    const chunk = eventIds.slice(i, i + 90);
+    const ids = chunk.map((_, j) => `?${j + 1}`).join(",");
+    statements.push(db.prepare(`${FORGET_CLIENT} AND id IN (${ids}) AND ${SETTLED}`).bind(...chunk));
+  }
+  return statements;
+}
+
+/**
+ * The sweep's backstop: drops the client data of up to `limit` events that are settled, or that
+ * were received before `receivedBefore` whatever their state (past the last moment Meta takes them).
+ */
+export function forgetStaleClients(
+  db: D1Database,
+  receivedBefore: string,
+  limit: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `${FORGET_CLIENT} AND id IN (SELECT id FROM events
+         WHERE json_extract(payload, '$.client') <> '{}' AND (received_at < ?1 OR (${SETTLED}))
+         LIMIT ?2)`,
+    )
+    .bind(receivedBefore, limit);
+}
+
 export async function loadEvents(db: D1Database, ids: string[]): Promise<Map<string, CommerceEvent>> {
   const events = new Map<string, CommerceEvent>();
   for (let i = 0; i < ids.length; i += 90) {
@@ -109,12 +154,20 @@ export interface LedgerUpdate extends Pair {
   dryRunBody?: string;
 }
 
-/** Records every outcome of one consumer run in one D1 round trip. */
-export async function recordOutcomes(db: D1Database, outcomes: LedgerUpdate[], now: number): Promise<void> {
-  if (outcomes.length === 0) return;
+/**
+ * Records every outcome of one consumer run in one D1 round trip, and in the same batch drops
+ * the client data of `settled` events (every enabled destination final after this run).
+ */
+export async function recordOutcomes(
+  db: D1Database,
+  outcomes: LedgerUpdate[],
+  now: number,
+  settled: string[] = [],
+): Promise<void> {
+  if (outcomes.length === 0 && settled.length === 0) return;
   const stamp = new Date(now).toISOString();
-  await db.batch(
-    outcomes.map(({ eventId, destination, outcome, nextAttemptAt, dryRunBody }) =>
+  await db.batch([
+    ...outcomes.map(({ eventId, destination, outcome, nextAttemptAt, dryRunBody }) =>
       db
         .prepare(
           `UPDATE deliveries SET status = ?1, last_http_status = ?2, reason = ?3, lease_until = NULL,
@@ -132,15 +185,19 @@ export async function recordOutcomes(db: D1Database, outcomes: LedgerUpdate[], n
           dryRunBody ?? null,
         ),
     ),
-  );
+    ...forgetClient(db, settled),
+  ]);
 }
 
-/** After the Queue's last retry: whatever was still waiting becomes a dead letter, keeping its last reason. */
+/**
+ * After the Queue's last retry: whatever was still waiting becomes a dead letter, keeping its last
+ * reason, and (no delivery waiting any more) the event's client data goes. A replay sends it without.
+ */
 export async function markDead(db: D1Database, eventIds: string[], now: number): Promise<void> {
   if (eventIds.length === 0) return;
   const stamp = new Date(now).toISOString();
-  await db.batch(
-    eventIds.map((id) =>
+  await db.batch([
+    ...eventIds.map((id) =>
       db
         .prepare(
           `UPDATE deliveries SET status = 'dead', lease_until = NULL, next_attempt_at = NULL, updated_at = ?1
@@ -148,5 +205,6 @@ export async function markDead(db: D1Database, eventIds: string[], now: number):
         )
         .bind(stamp, id),
     ),
-  );
+    ...forgetClient(db, eventIds),
+  ]);
 }

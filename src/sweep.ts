@@ -1,6 +1,7 @@
 import { loadConfig } from "./config";
 import { DESTINATIONS } from "./consumer";
 import type { QueueMessage } from "./ingest";
+import { forgetStaleClients } from "./ledger";
 import { logError, logInfo } from "./lib/log";
 
 /** An event this old with no delivery rows never reached the consumer. */
@@ -8,22 +9,31 @@ const STRANDED_AFTER_MS = 10 * 60_000;
 /** A retry this overdue was lost by the Queue (or its consumer crashed). */
 const OVERDUE_AFTER_MS = 30 * 60_000;
 const SWEEP_LIMIT = 500;
+/**
+ * Client IP and user agent serve only Meta, which takes events up to 7 days old: past this, an
+ * event's are dropped whatever its deliveries' state (a replay then sends it without them).
+ */
+const CLIENT_DATA_MAX_AGE_MS = 8 * 86_400_000;
 
 /**
  * The Cron Trigger: re-enqueues events that were stored but never (or no longer) queued,
- * and purges rows past the retention window. Re-enqueueing is safe: the consumer's ledger
- * never sends a final delivery again.
+ * purges rows past the retention window, and drops client data the consumer did not (see
+ * forgetStaleClients). Re-enqueueing is safe: the consumer's ledger never sends a final
+ * delivery again.
  */
 export async function sweepOutbox(controller: ScheduledController, env: Env): Promise<void> {
   await sweep(env, controller.scheduledTime || Date.now());
 }
 
 /** One sweep at the given time; returns what it did. */
-export async function sweep(env: Env, now: number): Promise<{ requeued: number; purged: number }> {
+export async function sweep(
+  env: Env,
+  now: number,
+): Promise<{ requeued: number; purged: number; clientCleared: number }> {
   const loaded = loadConfig(env);
   if (!loaded.ok) {
     logError("sweep skipped: configuration invalid", { problems: loaded.problems });
-    return { requeued: 0, purged: 0 };
+    return { requeued: 0, purged: 0, clientCleared: 0 };
   }
   const config = loaded.config;
   const db = env.DB;
@@ -52,12 +62,16 @@ export async function sweep(env: Env, now: number): Promise<{ requeued: number; 
   }
 
   const cutoff = new Date(now - config.RETENTION_DAYS * 86_400_000).toISOString();
-  const [, purged] = await db.batch([
+  const clientCutoff = new Date(now - CLIENT_DATA_MAX_AGE_MS).toISOString();
+  // Purged first, so no row about to be deleted is written to.
+  const [, purged, cleared] = await db.batch([
     db
       .prepare("DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE received_at < ?1)")
       .bind(cutoff),
     db.prepare("DELETE FROM events WHERE received_at < ?1").bind(cutoff),
+    forgetStaleClients(db, clientCutoff, SWEEP_LIMIT),
   ]);
-  logInfo("sweep", { requeued: ids.length, purged: purged.meta.changes });
-  return { requeued: ids.length, purged: purged.meta.changes };
+  const result = { requeued: ids.length, purged: purged.meta.changes, clientCleared: cleared.meta.changes };
+  logInfo("sweep", result);
+  return result;
 }

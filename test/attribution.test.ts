@@ -5,6 +5,8 @@ import {
   consentState,
   fbcFromFbclid,
   googleConsent,
+  KEPT_LANDING_PARAMS,
+  keptLandingUrl,
   LANDING_ATTRIBUTES,
   landingParams,
   parseGaCookie,
@@ -48,6 +50,51 @@ describe("fbcFromFbclid", () => {
     ["IwAR0x", "not a date", undefined],
   ])("%j at %j → %j", (fbclid, seenAt, expected) => {
     expect(fbcFromFbclid(fbclid, seenAt)).toBe(expected);
+  });
+});
+
+describe("keptLandingUrl: what is stored of a landing URL", () => {
+  const LONG = "x".repeat(990);
+  it.each<[string | undefined, string | undefined]>([
+    [
+      "https://shop.example/products/x?utm_source=news&gclid=abc&email=jane%40example.com&token=s3cr3t#frag",
+      "https://shop.example/products/x?utm_source=news&gclid=abc",
+    ],
+    [
+      "https://jane:pa55@shop.example:8443/p?utm_medium=email&utm_campaign=spring%20sale&utm_term=tee&utm_content=hero&x=1",
+      "https://shop.example:8443/p?utm_medium=email&utm_campaign=spring%20sale&utm_term=tee&utm_content=hero",
+    ],
+    [
+      "https://shop.example/?fbclid=F&gbraid=G&wbraid=W&ttclid=T&msclkid=M&epik=E&ScCid=S&rdt_cid=R&sccid=lower",
+      "https://shop.example/?fbclid=F&gbraid=G&wbraid=W&ttclid=T&msclkid=M&epik=E&ScCid=S&rdt_cid=R",
+    ],
+    ["https://shop.example/p?gclid=&utm_source=a&utm_source=b&key=k", "https://shop.example/p?utm_source=a"],
+    ["https://shop.example/p?email=jane%40example.com", "https://shop.example/p"],
+    ["http://www.example.com?source=abc", "http://www.example.com/"],
+    ["  https://shop.example/p#utm_source=frag  ", "https://shop.example/p"],
+    [`https://shop.example/p?utm_source=a&gclid=${LONG}`, "https://shop.example/p?utm_source=a"],
+    [`https://shop.example/${LONG}${LONG}?utm_source=a`, "https://shop.example/"],
+    ["/products/x?utm_source=news", undefined],
+    ["products/x", undefined],
+    ["javascript:alert(1)", undefined],
+    ["mailto:jane@example.com", undefined],
+    ["not a url", undefined],
+    ["", undefined],
+    [undefined, undefined],
+  ])("%j → %j", (landing, expected) => {
+    expect(keptLandingUrl(landing)).toBe(expected);
+  });
+
+  it("keeps every parameter the snippet captures", () => {
+    const captured = Object.keys(
+      landingParams(
+        Object.keys(LANDING_ATTRIBUTES)
+          .map((k) => `${k}=v`)
+          .join("&"),
+      ),
+    );
+    expect(captured).toHaveLength(7);
+    for (const name of captured) expect(KEPT_LANDING_PARAMS).toContain(name);
   });
 });
 
@@ -190,6 +237,24 @@ describe("shopifyAttribution", () => {
     });
   });
 
+  it("keeps only the site, path, utm_* and click ids of a relative landing_site", () => {
+    const order = ShopifyOrder.parse({
+      ...shopifyOrder({ createdAt: CREATED_AT }),
+      landing_site: "/products/x?utm_source=news&gclid=abc&email=jane%40example.com&token=s3cr3t#frag",
+    });
+    expect(shopifyAttribution(order, SHOP).attribution).toMatchObject({
+      gclid: "abc",
+      landingUrl: "https://relay-test.myshopify.com/products/x?utm_source=news&gclid=abc",
+    });
+    const odd = (landing_site: string) =>
+      shopifyAttribution(ShopifyOrder.parse({ ...shopifyOrder({}), landing_site }), SHOP).attribution
+        .landingUrl;
+    expect(odd("//evil.example/p?utm_source=a")).toBe(
+      "https://relay-test.myshopify.com//evil.example/p?utm_source=a",
+    );
+    expect(odd("jane@example.com")).toBeUndefined();
+  });
+
   it("reads the reference order's tracking note_attributes", () => {
     const reference = {
       note_attributes: [
@@ -208,7 +273,8 @@ describe("shopifyAttribution", () => {
       fbp: "fb.1.1700000000000.1234567890",
       fbc: "fb.1.1700000000000.IwAR_example",
       gclid: "EAIaIQobChMI_example",
-      landingUrl: "http://www.example.com?source=abc",
+      // `source` is neither a utm_* nor a click id: not kept.
+      landingUrl: "http://www.example.com/",
     });
   });
 });

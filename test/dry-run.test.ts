@@ -26,6 +26,17 @@ async function consume(eventId: string, overrides: Record<string, string> = {}) 
   return getQueueResult(batch, createExecutionContext());
 }
 
+/** The fixture order's client data (test/fixtures/shopify.ts). */
+const IP = "203.0.113.7";
+const UA = "Mozilla/5.0 (X11; Linux x86_64) RelayTest/1.0";
+
+async function payloadOf(eventId: string): Promise<string> {
+  const row = await env.DB.prepare("SELECT payload FROM events WHERE id = ?1")
+    .bind(eventId)
+    .first<{ payload: string }>();
+  return row?.payload ?? "";
+}
+
 async function ledgerRows(eventId: string) {
   const rows = await env.DB.prepare(
     "SELECT destination, status, request_body FROM deliveries WHERE event_id = ?1 ORDER BY destination",
@@ -36,8 +47,9 @@ async function ledgerRows(eventId: string) {
 }
 
 describe("DESTINATIONS_MODE=dry-run", () => {
-  it("sends nothing and records exactly what the live path sends, secrets redacted", async () => {
+  it("sends nothing and records exactly what the live path sends, secrets and client data redacted", async () => {
     const eventId = await storeOrder("9300000000000000001");
+    const stored = await payloadOf(eventId);
     const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => {
       throw new Error("dry run must not send anything");
     });
@@ -52,18 +64,40 @@ describe("DESTINATIONS_MODE=dry-run", () => {
     for (const row of dry) {
       expect(row.request_body).not.toContain("meta-test-access-token");
       expect(row.request_body).not.toContain("ga4-test-api-secret");
+      expect(row.request_body).not.toContain(IP);
+      expect(row.request_body).not.toContain(UA);
     }
+    // Dry-run rows are final: the outbox row no longer holds the client IP and user agent.
+    expect(JSON.parse(stored).client).toEqual({ ip: IP, userAgent: UA });
+    expect(JSON.parse(await payloadOf(eventId)).client).toEqual({});
 
-    // The same event through the live path: the bodies must be the ones recorded.
+    // The same event, as first stored, through the live path: the bodies must be the ones recorded,
+    // but for Meta's client IP and user agent, which are personal data kept at rest only until
+    // every destination is final: the ledger shows that they were sent, not what they were.
     vi.restoreAllMocks();
-    await env.DB.prepare("DELETE FROM deliveries WHERE event_id = ?1").bind(eventId).run();
+    await env.DB.batch([
+      env.DB.prepare("DELETE FROM deliveries WHERE event_id = ?1").bind(eventId),
+      env.DB.prepare("UPDATE events SET payload = ?2 WHERE id = ?1").bind(eventId, stored),
+    ]);
     const { ga4, meta } = mockDestinations();
     await consume(eventId);
     expect(ga4).toHaveLength(1);
     expect(meta).toHaveLength(1);
     const [ga4Dry, metaDry] = dry.map((r) => JSON.parse(r.request_body ?? "null"));
     expect(ga4Dry).toEqual(ga4[0].body);
-    expect(metaDry).toEqual({ ...meta[0].body, access_token: "[redacted]" });
+    const [live] = meta[0].body.data;
+    const userData = live.user_data as Record<string, unknown>;
+    expect(userData).toMatchObject({ client_ip_address: IP, client_user_agent: UA });
+    expect(metaDry).toEqual({
+      ...meta[0].body,
+      access_token: "[redacted]",
+      data: [
+        {
+          ...live,
+          user_data: { ...userData, client_ip_address: "[redacted]", client_user_agent: "[redacted]" },
+        },
+      ],
+    });
     expect(await ledgerRows(eventId)).toMatchObject([
       { status: "sent", request_body: null },
       { status: "sent", request_body: null },

@@ -38,8 +38,11 @@ const SECRETS = [
   "test-admin-token-0123456789abcdef",
 ];
 
+/** The fixture orders' client IP addresses and user agent: sent to Meta, never logged. */
+const CLIENT_DATA = ["203.0.113.7", "203.0.113.9", "RelayTest/1.0"];
+
 afterAll(() => {
-  const forbidden = [...FIXTURE_PII, ...SECRETS, "api_secret="];
+  const forbidden = [...FIXTURE_PII, ...CLIENT_DATA, ...SECRETS, "api_secret="];
   for (const line of globalThis.capturedLogLines) {
     for (const needle of forbidden) {
       expect(line.includes(needle), `log line leaks ${needle}: ${line.slice(0, 300)}`).toBe(false);

@@ -4,6 +4,7 @@ import { consentState } from "./consent";
 import { fbcFromFbclid } from "./fbc";
 import { parseGaCookie, parseGaSessionCookie } from "./ga-cookies";
 import { landingParams } from "./landing";
+import { keptLandingUrl } from "./landing-url";
 import { CART_ATTRIBUTES as CART, LANDING_ATTRIBUTES as LANDING } from "./names";
 
 export type Captured = Pick<CommerceEvent, "attribution" | "consent">;
@@ -52,6 +53,7 @@ function queryOf(url: string | undefined): string {
  * Attribution and consent from the name/value pairs an order carries (Shopify note_attributes,
  * or WooCommerce / Magento order meta), completed from its landing URL. Without a captured fbc,
  * an fbclid becomes one dated at `occurredAt` (the order's time): see fbcFromFbclid.
+ * The landing URL is the one place a URL enters the event, so it is reduced here (keptLandingUrl).
  * Google's ad consents fall back to the marketing choice, as Shopify's own Google channel maps them.
  */
 export function capturedAttribution(
@@ -69,7 +71,7 @@ export function capturedAttribution(
     fbp: first(values, NAMES.fbp),
     fbc: first(values, NAMES.fbc) ?? (fbclid ? fbcFromFbclid(fbclid, occurredAt) : undefined),
     gclid: first(values, NAMES.gclid) ?? landing.gclid,
-    landingUrl,
+    landingUrl: keptLandingUrl(landingUrl),
   };
   const consent: Captured["consent"] = {
     marketing,

@@ -4,4 +4,5 @@ export { type ConsentState, consentState, type GoogleConsent, googleConsent } fr
 export { fbcFromFbclid } from "./fbc";
 export { type GaSession, parseGaCookie, parseGaSessionCookie } from "./ga-cookies";
 export { type LandingParam, landingParams } from "./landing";
+export { KEPT_LANDING_PARAMS, keptLandingUrl, MAX_LANDING_URL_LENGTH } from "./landing-url";
 export { CART_ATTRIBUTES, LANDING_ATTRIBUTES } from "./names";

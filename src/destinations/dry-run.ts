@@ -2,16 +2,29 @@ import { pairKey } from "../ledger";
 import type { HttpAnswer, OutboundRequest, Transport } from "./http";
 
 const REDACTED = "[redacted]";
+/** Meta's unhashed client fields: sent, but not kept at rest (the event itself drops them once final). */
+const CLIENT_FIELDS = ["client_ip_address", "client_user_agent"];
+
+/** A Meta server event with its client IP and user agent replaced by a marker that shows they were sent. */
+function withoutClient(entry: unknown): unknown {
+  const userData = (entry as { user_data?: Record<string, unknown> } | null)?.user_data;
+  if (!userData || !CLIENT_FIELDS.some((field) => field in userData)) return entry;
+  const redacted = { ...userData };
+  for (const field of CLIENT_FIELDS) if (field in redacted) redacted[field] = REDACTED;
+  return { ...(entry as object), user_data: redacted };
+}
 
 /**
- * The body one event contributed to a request, secrets redacted: GA4's body is the event's
- * own; a Meta batch is cut down to the event's entry with the batch's other fields.
+ * The body one event contributed to a request, secrets and client data redacted: GA4's body is
+ * the event's own; a Meta batch is cut down to the event's entry with the batch's other fields.
  */
 function bodyOf(request: OutboundRequest, index: number): Record<string, unknown> {
   const body = { ...request.body };
   if ("access_token" in body) body.access_token = REDACTED;
-  if (Array.isArray(body.data) && request.eventIds.length === body.data.length)
-    body.data = [body.data[index]];
+  if (Array.isArray(body.data)) {
+    const data = request.eventIds.length === body.data.length ? [body.data[index]] : body.data;
+    body.data = data.map(withoutClient);
+  }
   return body;
 }
 
@@ -24,7 +37,8 @@ function acceptedAnswer(request: OutboundRequest): HttpAnswer {
 
 /**
  * DESTINATIONS_MODE=dry-run: the destinations build exactly the requests they would send and
- * this transport keeps them (per event, secrets redacted) instead of sending anything.
+ * this transport keeps them (per event; secrets, client IP and user agent redacted) instead of
+ * sending anything.
  */
 export function dryRunTransport(): { transport: Transport; recorded: Map<string, string> } {
   const recorded = new Map<string, string>();

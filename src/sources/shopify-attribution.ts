@@ -11,9 +11,9 @@ export function shopifyAttribution(order: ShopifyOrder, shop: string): Captured 
     const value = note.value?.trim();
     if (value && !values.has(note.name)) values.set(note.name, value);
   }
+  // landing_site is usually a path on the shop ("/products/x?utm_source=…"); capturedAttribution
+  // keeps only its site, path and campaign / click-id parameters.
   const landing = order.landing_site?.trim();
-  const landingUrl = landing
-    ? (landing.startsWith("/") ? `https://${shop}${landing}` : landing).slice(0, 1000)
-    : undefined;
+  const landingUrl = landing?.startsWith("/") ? `https://${shop}${landing}` : landing;
   return capturedAttribution(values, landingUrl, order.created_at);
 }

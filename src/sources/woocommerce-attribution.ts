@@ -16,6 +16,6 @@ export function woocommerceAttribution(order: WooOrder, occurredAt: string): Cap
     const text = typeof value === "string" ? value.trim() : typeof value === "number" ? String(value) : "";
     if (text && !values.has(key)) values.set(key, text);
   }
-  const landingUrl = values.get(SESSION_ENTRY)?.slice(0, 1000);
-  return capturedAttribution(values, landingUrl, occurredAt);
+  // Reduced by capturedAttribution to its site, path and campaign / click-id parameters.
+  return capturedAttribution(values, values.get(SESSION_ENTRY), occurredAt);
 }
