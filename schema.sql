@@ -1,5 +1,7 @@
--- tagrelay D1 schema: the outbox (events) and the ledger (deliveries).
--- Applied by `npm start` (local), by the tests, and by hand before the first deploy.
+-- tagrelay D1 schema: the outbox (events) and the ledger (deliveries), complete and current.
+-- For reading: databases are built by the files in migrations/ (`wrangler d1 migrations apply`,
+-- run by `npm start` locally, `npm run deploy` remotely, and the tests), and test/migrations.test.ts
+-- checks that they build exactly this. A change goes into a new migration and into this file.
 -- What is kept (README "What is stored", docs/operations.md "Personal data at rest"):
 --   hashed identifiers only (SHA-256 of e-mail, phone, names, street, city, region, zip, country,
 --   customer id; the country's ISO code also in the clear, as GA4 takes it): no e-mail, phone, name
@@ -11,7 +13,7 @@
 --   Dry-run request bodies with secrets, client IP and user agent redacted.
 --   Every row is deleted RETENTION_DAYS (default 30) after it was received.
 
-CREATE TABLE IF NOT EXISTS events (
+CREATE TABLE events (
   id TEXT PRIMARY KEY,              -- <source>:<shop>:<kind>:<id>, the dedupe key
   source TEXT NOT NULL,
   shop TEXT NOT NULL,
@@ -28,10 +30,10 @@ CREATE TABLE IF NOT EXISTS events (
                                     -- (consumer, dead letters, sweep: at most 8 days), then {}
   enqueue_error TEXT                -- set when the Queue send failed: the sweep re-enqueues
 );
-CREATE INDEX IF NOT EXISTS events_received ON events (received_at);
-CREATE INDEX IF NOT EXISTS events_order ON events (source, shop, order_id);
+CREATE INDEX events_received ON events (received_at);
+CREATE INDEX events_order ON events (source, shop, order_id);
 
-CREATE TABLE IF NOT EXISTS deliveries (
+CREATE TABLE deliveries (
   event_id TEXT NOT NULL,
   destination TEXT NOT NULL,        -- ga4 | meta
   status TEXT NOT NULL,             -- sending | retrying | sent | failed | skipped | expired | dead | dry-run
@@ -46,12 +48,12 @@ CREATE TABLE IF NOT EXISTS deliveries (
   updated_at TEXT NOT NULL,
   PRIMARY KEY (event_id, destination)
 ) WITHOUT ROWID;                    -- small rows keyed by text: no second copy of the key to write
-CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, updated_at);
+CREATE INDEX deliveries_status ON deliveries (status, updated_at);
 
 -- Webhooks per hour, source and outcome (accepted | duplicate | ignored | ping | rejected | unavailable),
 -- for /admin. Counted in memory per isolate and added here at most every ~10 s, so approximate:
 -- counts an isolate still holds when it is evicted are lost. hour = floor(ms epoch / 3600000).
-CREATE TABLE IF NOT EXISTS webhook_counts (
+CREATE TABLE webhook_counts (
   hour INTEGER NOT NULL,
   source TEXT NOT NULL,
   outcome TEXT NOT NULL,

@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { configDefaults, defineConfig } from "vitest/config";
 import { splitSqlStatements } from "./scripts/sql.mjs";
 
-export default defineConfig(() => {
-  // schema.sql is the single source of the D1 schema; test/setup.ts applies it.
-  const schema = readFileSync(new URL("./schema.sql", import.meta.url), "utf8");
-  const migrations = [{ name: "schema.sql", queries: splitSqlStatements(schema) }];
+const sqlOf = (path: string) => splitSqlStatements(readFileSync(new URL(path, import.meta.url), "utf8"));
+
+export default defineConfig(async () => {
+  // The tests build D1 as production does, from migrations/ (test/setup.ts applies them);
+  // test/migrations.test.ts checks them against schema.sql and the schemas of earlier releases.
+  const migrations = await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url)));
   // The pool reads .dev.vars like `wrangler dev` does; a developer's local settings must not
   // change what the tests see, so every name in it is blanked (blank means unset to the config).
   const devVars = new URL("./.dev.vars", import.meta.url);
@@ -22,6 +25,11 @@ export default defineConfig(() => {
           bindings: {
             ...Object.fromEntries(localNames.map((name) => [name, ""])),
             TEST_MIGRATIONS: migrations,
+            TEST_SCHEMA: sqlOf("./schema.sql"),
+            TEST_RELEASED_SCHEMAS: {
+              "0.1.0": sqlOf("./test/fixtures/schema/released-0.1.0.sql"),
+              "before WITHOUT ROWID": sqlOf("./test/fixtures/schema/released-before-without-rowid.sql"),
+            },
             SHOPIFY_WEBHOOK_SECRET: "shopify-test-secret-old,shopify-test-secret",
             WOOCOMMERCE_WEBHOOK_SECRET: "woocommerce-test-secret-old,woocommerce-test-secret",
             MAGENTO_WEBHOOK_SECRET: "magento-test-secret",
@@ -36,6 +44,8 @@ export default defineConfig(() => {
             META_ENDPOINT: "https://meta.test",
             ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
           },
+          // Scratch databases for the schema checks, apart from the suite's DB.
+          d1Databases: { SCHEMA_FROM_FILE: "schema-from-file", SCHEMA_MIGRATED: "schema-migrated" },
           queueConsumers: { "tagrelay-events": { maxBatchTimeout: 0.05 } },
         },
       }),
