@@ -20,7 +20,7 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isExponent = (c: number) => c === 101 || c === 69;
 const isNumberChar = (c: number) => isDigit(c) || isExponent(c) || c === 46 || c === 43 || c === MINUS;
 
-/** Real numbers are ids below 2^64 (20 digits) and prices: a 64-character token is no order's data. */
+/** Real numbers are ids below 2^64 (20 digits) and prices: nothing longer than 64 characters is an order's data. */
 export const MAX_NUMBER_LENGTH = 64;
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
@@ -100,7 +100,8 @@ export function scanJson(text: string, limit = MAX_JSON_DEPTH): JsonScan {
 
 /**
  * V8's messages quote the input around the error, which may be personal data: keep only
- * the position, when the message gives one before any quoted text.
+ * the position, when the message gives one before any quoted text. It counts in the
+ * scanned text, two characters further on for each number quoted before it.
  */
 function jsonErrorReason(error: unknown): string {
   const message = error instanceof Error ? error.message.slice(0, 200) : "";
