@@ -1,6 +1,7 @@
 // 1. CPU per webhook: verify + parse + normalize (source.handle) and build the GA4 and Meta
 // payloads, in Node 20 (V8, WebCrypto on globalThis.crypto) on the bundled src modules.
 import { performance } from "node:perf_hooks";
+import { HOSTILE_CASES } from "./hostile.mjs";
 import { magentoDelivery, SECRETS, shopifyDelivery, shopifyOrderId, wooDelivery } from "./requests.mjs";
 
 const CASES = [
@@ -20,22 +21,26 @@ const CASES = [
   },
   { name: "WooCommerce, 3 line items", make: (p) => wooDelivery(p, { orderId: 4101 }) },
   { name: "Magento, 6 item rows", make: (p) => magentoDelivery(p, { orderId: 9101 }) },
+  ...HOSTILE_CASES,
 ];
 
 const percentile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
-async function pipelineOnce(p, source, request, config) {
+/** One webhook through the pipeline; returns the answer it would get ("events", or status and reason). */
+async function pipelineOnce(p, source, request, config, outcome = "events") {
   const verdict = await source.handle(request, config);
-  if (verdict.outcome !== "events") throw new Error(`pipeline refused the webhook: ${verdict.reason}`);
+  const answer = verdict.outcome === "rejected" ? `${verdict.status} ${verdict.reason}` : verdict.outcome;
+  if (verdict.outcome !== outcome) throw new Error(`expected ${outcome}, got ${answer}`);
   const now = new Date();
-  for (const { event } of verdict.events) {
+  for (const { event } of verdict.events ?? []) {
     await p.toGa4Payload(event, config, now);
     p.toMetaEvent(event, config);
   }
+  return answer;
 }
 
 /** Median and p99 wall time per webhook, and CPU time (process.cpuUsage, all threads) per webhook. */
-export async function measureCpu(p, { budgetMs = 1500, warmup = 200 } = {}) {
+export async function measureCpu(p, { budgetMs = 1500, warmup = 200, minRuns = 50 } = {}) {
   const loaded = p.loadConfig({
     ...SECRETS,
     GA4_MEASUREMENT_ID: "G-BENCH00000",
@@ -49,13 +54,15 @@ export async function measureCpu(p, { budgetMs = 1500, warmup = 200 } = {}) {
     const delivery = c.make(p);
     const request = { headers: new Headers(delivery.headers), bytes: new Uint8Array(delivery.body) };
     const source = p.sources[delivery.source];
-    for (let i = 0; i < warmup; i++) await pipelineOnce(p, source, request, loaded.config);
+    const run = () => pipelineOnce(p, source, request, loaded.config, c.outcome);
+    for (let i = 0; i < (c.warmup ?? warmup); i++) await run();
     const samples = [];
+    let answer;
     const cpuStart = process.cpuUsage();
-    const until = performance.now() + budgetMs;
-    while (performance.now() < until || samples.length < 50) {
+    const until = performance.now() + (c.budgetMs ?? budgetMs);
+    while (performance.now() < until || samples.length < (c.minRuns ?? minRuns)) {
       const t0 = performance.now();
-      await pipelineOnce(p, source, request, loaded.config);
+      answer = await run();
       samples.push((performance.now() - t0) * 1000);
     }
     const cpu = process.cpuUsage(cpuStart);
@@ -68,6 +75,7 @@ export async function measureCpu(p, { budgetMs = 1500, warmup = 200 } = {}) {
       p99Us: percentile(samples, 0.99),
       cpuUs: (cpu.user + cpu.system) / samples.length,
       targetUs: c.targetUs,
+      answer,
     });
   }
   return rows;

@@ -50,6 +50,7 @@ function cpuSection({ webCrypto, syncCrypto }) {
     f0(r.cpuUs),
     f0(webCrypto[i].medianUs),
     r.targetUs ? `≤ ${f0(r.targetUs)} µs: ${verdict(r.medianUs <= r.targetUs)}` : "—",
+    r.answer,
   ]);
   return [
     "## 1. CPU per webhook",
@@ -58,7 +59,8 @@ function cpuSection({ webCrypto, syncCrypto }) {
       process.versions.node +
       "** (V8, WebCrypto on `globalThis.crypto`) on the src modules bundled with esbuild: " +
       "`source.handle({headers, bytes}, config)` (verify HMAC, parse, zod, normalize, hash PII) then " +
-      "`toGa4Payload` + `toMetaEvent` per event. Sequential, after 200 warm-up runs; median and p99 wall " +
+      "`toGa4Payload` + `toMetaEvent` per event. Sequential, after 200 warm-up runs (2 for the hostile bodies, " +
+      "which must be refused: scripts/bench/hostile.mjs); median and p99 wall " +
       "time per webhook, and process CPU time (all threads) divided by the iterations. Workers Free allows 10 ms CPU per request. " +
       "Node dispatches every WebCrypto call to its thread pool (~60 µs each) where workerd answers SHA-256 and HMAC " +
       "synchronously, so the main figures hash with node:crypto's synchronous functions (scripts/bench/sync-crypto.mjs); " +
@@ -74,6 +76,7 @@ function cpuSection({ webCrypto, syncCrypto }) {
         "CPU µs / webhook",
         "median µs, Node WebCrypto",
         "target (median)",
+        "answer",
       ],
       rows,
     ),

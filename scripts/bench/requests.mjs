@@ -21,14 +21,21 @@ export const shopifyOrderId = (n) => String(7_000_000_000_000_000n + BigInt(n));
 
 export function shopifyDelivery(p, { orderId, lines = 3, topic = "orders/create", test = false }) {
   const order = p.shopifyOrder({ id: orderId, lineCount: lines, test, createdAt: hoursAgo(1).toISOString() });
-  const body = Buffer.from(p.shopifyJson(order));
+  return {
+    ...signedShopifyBody(p.shopifyJson(order), { topic }),
+    eventId: `shopify:${SHOP}:purchase:${orderId}`,
+  };
+}
+
+/** Any text, signed and sent as Shopify sends a webhook. */
+export function signedShopifyBody(text, { topic = "orders/create", contentType = "application/json" } = {}) {
+  const body = Buffer.from(text);
   return {
     source: "shopify",
-    eventId: `shopify:${SHOP}:purchase:${orderId}`,
     path: "/webhooks/shopify",
     body,
     headers: {
-      "content-type": "application/json",
+      "content-type": contentType,
       "x-shopify-topic": topic,
       "x-shopify-shop-domain": SHOP,
       "x-shopify-webhook-id": randomUUID(),

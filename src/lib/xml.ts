@@ -1,4 +1,4 @@
-import { XMLParser } from "fast-xml-parser";
+import { type ValidationError, XMLParser, XMLValidator } from "fast-xml-parser";
 import { MAX_JSON_DEPTH, type ParseResult } from "./json";
 
 const parser = new XMLParser({
@@ -12,21 +12,84 @@ const parser = new XMLParser({
 
 type XmlNode = string | { [key: string]: XmlNode | XmlNode[] } | XmlNode[];
 
-/** Element nesting depth, counted without parsing. */
-export function xmlDepth(text: string, limit = MAX_JSON_DEPTH): number {
+/** Longer than any tag Shopify writes (a name and a `type="…"` or `nil="true"`), far shorter than a body. */
+export const MAX_TAG_LENGTH = 4096;
+
+const LT = 60;
+const GT = 62;
+const SLASH = 47;
+const BANG = 33;
+const QUESTION = 63;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+
+type Refused = { ok: false; reason: string };
+const refused = (why: string): Refused => ({ ok: false, reason: `malformed XML: ${why}` });
+
+export type XmlShape = { ok: true; depth: number } | Refused;
+type Markup = { ok: true; kind: "open" | "close" | "other"; end: number } | Refused;
+
+/**
+ * Index just past the `>` that closes the tag opened at `start`, skipping quoted attribute
+ * values. XML allows no `<` anywhere inside a tag, so one ends the search as the bound does.
+ */
+function tagEnd(text: string, start: number): number | Refused {
+  const stop = Math.min(text.length, start + MAX_TAG_LENGTH);
+  let quote = 0;
+  for (let i = start + 1; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LT) return refused("'<' inside a tag");
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) quote = c;
+    else if (c === GT) return i + 1;
+  }
+  return refused(stop < text.length ? `a tag longer than ${MAX_TAG_LENGTH} characters` : "unterminated tag");
+}
+
+/** Index just past `terminator`: comments and CDATA have no length bound, they are read once. */
+function sectionEnd(text: string, from: number, terminator: string, name: string): number | Refused {
+  const at = text.indexOf(terminator, from);
+  return at === -1 ? refused(`unterminated ${name}`) : at + terminator.length;
+}
+
+/** A `<!`: a comment or a CDATA section; any other declaration belongs in a DTD, refused anyway. */
+function readDeclaration(text: string, start: number): Markup {
+  let end: number | Refused;
+  if (text.startsWith("<!--", start)) end = sectionEnd(text, start + 4, "-->", "comment");
+  else if (text.startsWith("<![CDATA[", start)) end = sectionEnd(text, start + 9, "]]>", "CDATA section");
+  else return refused("markup declaration");
+  return typeof end === "number" ? { ok: true, kind: "other", end } : end;
+}
+
+/** What starts at the `<` at `start`, and the index just past it. */
+function readMarkup(text: string, start: number): Markup {
+  const next = text.charCodeAt(start + 1);
+  if (next === BANG) return readDeclaration(text, start);
+  const end = tagEnd(text, start);
+  if (typeof end !== "number") return end;
+  if (next === SLASH) return { ok: true, kind: "close", end };
+  const selfClosing = text.charCodeAt(end - 2) === SLASH;
+  return { ok: true, kind: next === QUESTION || selfClosing ? "other" : "open", end };
+}
+
+/**
+ * Element nesting depth, in one forward pass: the search for the next `<` resumes where
+ * the last tag, comment or CDATA section ended, so no character is read twice. Refuses
+ * nesting past `limit`, tags past MAX_TAG_LENGTH and anything left unterminated.
+ */
+export function xmlDepth(text: string, limit = MAX_JSON_DEPTH): XmlShape {
   let depth = 0;
   let max = 0;
-  for (let i = text.indexOf("<"); i !== -1; i = text.indexOf("<", i + 1)) {
-    const next = text[i + 1];
-    if (next === "/") depth--;
-    else if (next !== "?" && next !== "!") {
-      const end = text.indexOf(">", i);
-      if (end === -1) break;
-      if (text[end - 1] !== "/" && ++depth > max) max = depth;
-      if (max > limit) return max;
-    }
+  for (let i = text.indexOf("<"); i !== -1; ) {
+    const markup = readMarkup(text, i);
+    if (!markup.ok) return markup;
+    if (markup.kind === "close") depth--;
+    else if (markup.kind === "open" && ++depth > max) max = depth;
+    if (max > limit) return { ok: false, reason: "nested too deep" };
+    i = text.indexOf("<", markup.end);
   }
-  return max;
+  return { ok: true, depth: max };
 }
 
 /**
@@ -56,15 +119,25 @@ function toJsonShape(node: XmlNode | XmlNode[] | undefined): unknown {
   return out;
 }
 
+/** The validator's code and line, never its message: that quotes tag and attribute names. */
+function validationReason(error: ValidationError): string {
+  const { code, line, col } = error.err;
+  return `malformed XML: ${code} at line ${line}${col ? `, column ${col}` : ""}`;
+}
+
 /** Parses a Shopify XML webhook body into the same object its JSON format would give. */
 export function parseRailsXml(text: string): ParseResult {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) return { ok: false, reason: "XML with a DOCTYPE is not accepted" };
-  if (xmlDepth(text) > MAX_JSON_DEPTH) return { ok: false, reason: "nested too deep" };
+  const shape = xmlDepth(text);
+  if (!shape.ok) return shape;
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) return { ok: false, reason: validationReason(valid) };
   let doc: Record<string, XmlNode>;
   try {
-    doc = parser.parse(text, true) as Record<string, XmlNode>;
-  } catch (error) {
-    return { ok: false, reason: `malformed XML: ${(error as Error).message.slice(0, 80)}` };
+    doc = parser.parse(text) as Record<string, XmlNode>;
+  } catch {
+    // Its messages quote the input too.
+    return { ok: false, reason: "malformed XML" };
   }
   const roots = Object.keys(doc).filter((key) => !key.startsWith("?"));
   if (roots.length !== 1) return { ok: false, reason: "malformed XML: expected one root element" };
