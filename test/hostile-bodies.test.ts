@@ -1,8 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
+import { REPLY_REASONS } from "../src/sources/types";
 import { shopifyJson, shopifyOrder } from "./fixtures/shopify";
-import { countRows, fetchWith, recordingQueue, shopifyRequest } from "./helpers";
+import { countRows, fetchWith, lastWebhookLog, recordingQueue, shopifyRequest } from "./helpers";
 
 /**
  * Bodies built to cost CPU rather than to carry an order, signed with the test secret so
@@ -97,9 +98,12 @@ describe("signed hostile bodies: a 4xx JSON answer, nothing stored, nothing queu
       const result = await postSigned(body, contentType);
       expect(result).toMatchObject({ status, answer: { status: "rejected" }, stored: 0, queued: 0 });
       expect(result.contentType).toMatch(/^application\/json/);
-      expect(result.answer.reason).toMatch(reason);
-      // The reason goes to the sender and the logs: it must quote none of the body.
-      expect(result.answer.reason).not.toMatch(/<<|<a|000000|&amp;|xxxx/);
+      expect(REPLY_REASONS as readonly string[]).toContain(result.answer.reason);
+      const log = lastWebhookLog();
+      const said = `${log.reason}: ${log.detail ?? ""}`;
+      expect(said).toMatch(reason);
+      // Neither the answer nor the log line may quote the body.
+      for (const text of [result.answer.reason, said]) expect(text).not.toMatch(/<<|<a|000000|&amp;|xxxx/);
     },
     30_000,
   ); // the bodies that parse take about 1 s in workerd on a busy 2-core machine
