@@ -2,14 +2,13 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { loadConfig } from "../config";
 import { timingSafeEqualText } from "../lib/crypto";
+import type { AdminEnv } from "./env";
 import { loginPage } from "./login-page";
+import { formOf } from "./request-body";
 import { csrfTokenFor, SESSION_COOKIE, verifySession } from "./session";
 
-export type AdminEnv = {
-  Bindings: Env;
-  /** csrf is set for a cookie session; a Bearer caller needs none. */
-  Variables: { adminToken: string; csrf?: string };
-};
+export type { AdminEnv } from "./env";
+
 type AdminContext = Context<AdminEnv>;
 
 /** Without ADMIN_TOKEN there is no admin at all: every /admin path is a plain 404. */
@@ -32,11 +31,7 @@ function unauthorized(c: AdminContext, kind: "api" | "page", message?: string) {
 }
 
 async function givenCsrf(c: AdminContext): Promise<string | undefined> {
-  const header = c.req.header("x-csrf-token");
-  if (header) return header;
-  if (!c.req.header("content-type")?.includes("application/x-www-form-urlencoded")) return undefined;
-  const field = (await c.req.parseBody()).csrf;
-  return typeof field === "string" ? field : undefined;
+  return c.req.header("x-csrf-token") ?? (await formOf(c)).csrf;
 }
 
 /**

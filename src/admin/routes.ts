@@ -7,6 +7,7 @@ import { type AdminEnv, adminEnabled, requireAdmin } from "./auth";
 import { loginPage } from "./login-page";
 import { EventFilter, eventStory, listEvents } from "./queries";
 import { ReplayRequest, replayDeliveries } from "./replay";
+import { capAdminBody, formOf } from "./request-body";
 import { issueSession, SESSION_COOKIE, SESSION_SECONDS } from "./session";
 import { adminStats } from "./stats-query";
 import { statusPage } from "./status-page";
@@ -18,10 +19,11 @@ const COOKIE = { httpOnly: true, secure: true, sameSite: "Strict", path: "/admin
 export const admin = new Hono<AdminEnv>();
 const page = requireAdmin("page");
 
-admin.use("*", adminEnabled);
+// 404 without ADMIN_TOKEN, then the body cap (413) before anything reads the body.
+admin.use("*", adminEnabled, capAdminBody);
 
 admin.post("/login", async (c) => {
-  const token = (await c.req.parseBody()).token;
+  const token = (await formOf(c)).token;
   if (typeof token !== "string" || !timingSafeEqualText(token.trim(), c.get("adminToken"))) {
     return c.html(loginPage("That is not the admin token."), 401);
   }
@@ -61,8 +63,8 @@ admin.get("/events/:id", page, async (c) => {
 });
 
 admin.post("/replay", page, async (c) => {
-  const form = await c.req.parseBody();
-  const eventId = typeof form.eventId === "string" ? form.eventId : undefined;
+  const form = await formOf(c);
+  const eventId = form.eventId || undefined;
   const request = ReplayRequest.safeParse(eventId ? { eventIds: [eventId] } : { status: form.status });
   if (!request.success) return c.json({ status: "rejected", reason: "nothing to replay" }, 400);
   const result = await replayDeliveries(c.env, request.data);
