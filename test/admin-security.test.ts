@@ -1,9 +1,29 @@
+import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, BASE, csrfOf, freshClientIp, get, login, logLines } from "./admin-helpers";
-import { fetchWith, recordingQueue } from "./helpers";
+import {
+  ADMIN_TOKEN,
+  BASE,
+  csrfOf,
+  expectAdminHeaders,
+  freshClientIp,
+  get,
+  login,
+  logLines,
+  postForm,
+} from "./admin-helpers";
+import { SHOP, shopifyOrder } from "./fixtures/shopify";
+import { fetchWith, recordingQueue, shopifyRequest } from "./helpers";
 
 const CAP = 16 * 1024;
+
+const loginRequest = (token: string, ip: string, headers: Record<string, string> = {}) =>
+  new Request(`${BASE}/admin/login`, {
+    method: "POST",
+    body: new URLSearchParams({ token }),
+    headers: { "cf-connecting-ip": ip, ...headers },
+    redirect: "manual",
+  });
 
 /** A form body of exactly `size` bytes whose fields are `fields` plus padding. */
 function paddedForm(fields: Record<string, string>, size: number): string {
@@ -37,6 +57,7 @@ describe("admin bodies are capped at 16 KB (413)", () => {
     expect(pulled).toBeLessThanOrEqual(64 * 1024);
     expect(response.headers.get("set-cookie")).toBeNull();
     expect(logLines("admin auth refused").length).toBe(before);
+    expectAdminHeaders(response);
   });
 
   it("refuses a body announced past the cap before reading it", async () => {
@@ -95,5 +116,229 @@ describe("admin bodies are capped at 16 KB (413)", () => {
     expect((await form("/admin/logout", CAP + 1)).status).toBe(413);
     expect((await get("/admin", { cookie })).status).toBe(200);
     expect((await form("/admin/logout", CAP)).status).toBe(303);
+  });
+});
+
+describe("every admin answer carries the CSP and nosniff", () => {
+  it("on pages, API answers, redirects, 400, 401, 403, 404, 413 and errors, and without ADMIN_TOKEN", async () => {
+    const { cookie } = await login();
+    const csrf = await csrfOf(cookie);
+    const bearer = { authorization: `Bearer ${ADMIN_TOKEN}`, "cf-connecting-ip": freshClientIp() };
+    const order = shopifyOrder({ id: "6300000000000000001", createdAt: new Date().toISOString() });
+    await fetchWith(await shopifyRequest(order), { EVENTS_QUEUE: recordingQueue() });
+    const story = `/admin/events/${encodeURIComponent(`shopify:${SHOP}:purchase:${order.id}`)}`;
+    const failingDb = {
+      prepare() {
+        throw new Error("D1 is down");
+      },
+    } as unknown as D1Database;
+    const answers: Array<[string, Response]> = [
+      ["status page", await get("/admin", { cookie })],
+      ["story page", await get(story, { cookie })],
+      ["API", await get("/admin/api/stats", bearer)],
+      ["login", await exports.default.fetch(loginRequest(ADMIN_TOKEN, freshClientIp()))],
+      [
+        "replay not JSON",
+        await fetchWith(
+          new Request(`${BASE}/admin/api/replay`, { method: "POST", body: "not json", headers: bearer }),
+        ),
+      ],
+      ["page, signed out", await get("/admin")],
+      ["API, signed out", await get("/admin/api/stats")],
+      ["wrong token", await exports.default.fetch(loginRequest("nope", freshClientIp()))],
+      ["no CSRF", await postForm("/admin/replay", cookie, { status: "dead" })],
+      [
+        "cross-origin",
+        await postForm("/admin/replay", cookie, { status: "dead", csrf }, { origin: "https://evil.test" }),
+      ],
+      ["unknown page", await get("/admin/nope", { cookie })],
+      ["unknown event", await get("/admin/events/shopify%3Anope", { cookie })],
+      ["other spelling", await get("/ADMIN")],
+      [
+        "413",
+        await exports.default.fetch(
+          new Request(`${BASE}/admin/login`, { method: "POST", body: "x".repeat(CAP + 1) }),
+        ),
+      ],
+      [
+        "error",
+        await fetchWith(new Request(`${BASE}/admin/api/stats`, { headers: bearer }), { DB: failingDb }),
+      ],
+      [
+        "page error",
+        await fetchWith(new Request(`${BASE}/admin`, { headers: { cookie } }), { DB: failingDb }),
+      ],
+      ["no ADMIN_TOKEN, page", await fetchWith(new Request(`${BASE}/admin`), { ADMIN_TOKEN: "" } as never)],
+      [
+        "no ADMIN_TOKEN, API",
+        await fetchWith(new Request(`${BASE}/admin/api/stats`, { headers: bearer }), {
+          ADMIN_TOKEN: "",
+        } as never),
+      ],
+    ];
+    expect(answers.map(([name, r]) => `${name} ${r.status}`)).toEqual([
+      "status page 200",
+      "story page 200",
+      "API 200",
+      "login 303",
+      "replay not JSON 400",
+      "page, signed out 401",
+      "API, signed out 401",
+      "wrong token 401",
+      "no CSRF 403",
+      "cross-origin 403",
+      "unknown page 404",
+      "unknown event 404",
+      "other spelling 404",
+      "413 413",
+      "error 500",
+      "page error 500",
+      "no ADMIN_TOKEN, page 404",
+      "no ADMIN_TOKEN, API 404",
+    ]);
+    for (const [, response] of answers) expectAdminHeaders(response);
+  });
+
+  it("the pages hold nothing the CSP would block: no script, no handler attribute, forms post to /admin", async () => {
+    const { cookie } = await login();
+    const order = shopifyOrder({ id: "6300000000000000002", createdAt: new Date().toISOString() });
+    await fetchWith(await shopifyRequest(order), { EVENTS_QUEUE: recordingQueue() });
+    await env.DB.prepare(
+      `INSERT INTO deliveries (event_id, destination, status, attempts, reason, created_at, updated_at)
+       VALUES (?1, 'ga4', 'failed', 1, 'down', ?2, ?2)`,
+    )
+      .bind(`shopify:${SHOP}:purchase:${order.id}`, new Date().toISOString())
+      .run();
+    const pages = [
+      await (await get("/admin")).text(),
+      await (await get("/admin", { cookie })).text(),
+      await (
+        await get(`/admin/events/${encodeURIComponent(`shopify:${SHOP}:purchase:${order.id}`)}`, { cookie })
+      ).text(),
+    ];
+    for (const page of pages) {
+      expect(page).toContain("<style>");
+      expect(page).not.toMatch(/<script|\son[a-z]+=|javascript:|<iframe|<object|<embed|<link /i);
+      const actions = [...page.matchAll(/<form[^>]*action="([^"]*)"/g)].map((m) => m[1]);
+      expect(actions.length).toBeGreaterThan(0);
+      for (const action of actions) expect(action).toMatch(/^\/admin(\/|$)/);
+    }
+    expect(pages[1]).toContain("<svg");
+  });
+});
+
+describe("a cookie POST from another origin is refused (403), behind the CSRF token", () => {
+  it("refuses a foreign or null Origin, takes this origin or none", async () => {
+    const { cookie } = await login();
+    const csrf = await csrfOf(cookie);
+    const replay = (origin?: string) =>
+      postForm("/admin/replay", cookie, { status: "dead", csrf }, origin === undefined ? {} : { origin });
+    const answers: Array<[string, number]> = [];
+    for (const origin of [
+      "https://evil.test",
+      "null",
+      "http://relay.test",
+      "https://relay.test:8443",
+      "https://relay.test.evil.test",
+      "https://relay.test",
+      undefined,
+    ]) {
+      const response = await replay(origin);
+      answers.push([origin ?? "(none)", response.status]);
+      if (response.status === 403) {
+        expect(await response.json()).toEqual({ status: "rejected", reason: "cross-origin request" });
+      }
+    }
+    expect(answers).toEqual([
+      ["https://evil.test", 403],
+      ["null", 403],
+      ["http://relay.test", 403],
+      ["https://relay.test:8443", 403],
+      ["https://relay.test.evil.test", 403],
+      ["https://relay.test", 303],
+      ["(none)", 303],
+    ]);
+  });
+
+  it("a cross-origin sign-out does not sign out, a cross-origin sign-in does not sign in", async () => {
+    const { cookie } = await login();
+    const csrf = await csrfOf(cookie);
+    expect((await postForm("/admin/logout", cookie, { csrf }, { origin: "https://evil.test" })).status).toBe(
+      403,
+    );
+    expect((await get("/admin", { cookie })).status).toBe(200);
+    const signIn = await exports.default.fetch(
+      loginRequest(ADMIN_TOKEN, freshClientIp(), { origin: "https://evil.test" }),
+    );
+    expect(signIn.status).toBe(403);
+    expect(signIn.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("a Bearer call is not browser-driven: its Origin is not checked", async () => {
+    const response = await fetchWith(
+      new Request(`${BASE}/admin/api/replay`, {
+        method: "POST",
+        body: '{"status":"dead"}',
+        headers: {
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+          "cf-connecting-ip": freshClientIp(),
+          origin: "https://evil.test",
+        },
+      }),
+      { EVENTS_QUEUE: recordingQueue() },
+    );
+    expect(response.status).toBe(200);
+  });
+});
+
+describe("admin paths", () => {
+  it("no spelling of the path reaches admin data without credentials", async () => {
+    const paths = [
+      "/admin",
+      "/admin/",
+      "/ADMIN",
+      "/Admin/api/stats",
+      "/admin/../admin",
+      "/admin/%2e%2e/admin",
+      "/x/../admin/api/stats",
+      "/%61dmin",
+      "/%61dmin/api/stats",
+      "/admin%2F",
+      "/admin/api%2Fstats",
+      "//admin",
+      "/admin//api/stats",
+      "/admin;/api/stats",
+      "/admin/api/stats/",
+      "/admin/api/%2e%2e/api/stats",
+      "/admin/api",
+      "/admin/api/nope",
+    ];
+    const answers: string[] = [];
+    for (const path of paths) {
+      const response = await exports.default.fetch(new Request(BASE + path));
+      const body = await response.text();
+      expect(body).not.toMatch(/Deliveries|"webhooks"|"deliveries"/);
+      answers.push(`${path} ${response.status}`);
+    }
+    expect(answers).toEqual([
+      "/admin 401",
+      "/admin/ 404",
+      "/ADMIN 404",
+      "/Admin/api/stats 404",
+      "/admin/../admin 401",
+      "/admin/%2e%2e/admin 401",
+      "/x/../admin/api/stats 401",
+      "/%61dmin 401",
+      "/%61dmin/api/stats 401",
+      "/admin%2F 404",
+      "/admin/api%2Fstats 404",
+      "//admin 404",
+      "/admin//api/stats 404",
+      "/admin;/api/stats 404",
+      "/admin/api/stats/ 401",
+      "/admin/api/%2e%2e/api/stats 401",
+      "/admin/api 401",
+      "/admin/api/nope 401",
+    ]);
   });
 });

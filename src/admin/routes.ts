@@ -3,7 +3,8 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import { timingSafeEqualText } from "../lib/crypto";
 import { logInfo } from "../lib/log";
 import { adminApi } from "./api";
-import { type AdminEnv, adminEnabled, requireAdmin } from "./auth";
+import { type AdminEnv, adminEnabled, foreignOrigin, requireAdmin } from "./auth";
+import { adminHeaders } from "./headers";
 import { loginPage } from "./login-page";
 import { EventFilter, eventStory, listEvents } from "./queries";
 import { ReplayRequest, replayDeliveries } from "./replay";
@@ -19,10 +20,11 @@ const COOKIE = { httpOnly: true, secure: true, sameSite: "Strict", path: "/admin
 export const admin = new Hono<AdminEnv>();
 const page = requireAdmin("page");
 
-// 404 without ADMIN_TOKEN, then the body cap (413) before anything reads the body.
-admin.use("*", adminEnabled, capAdminBody);
+// In this order: headers on every answer, 404 without ADMIN_TOKEN, then the body cap (413).
+admin.use("*", adminHeaders, adminEnabled, capAdminBody);
 
 admin.post("/login", async (c) => {
+  if (foreignOrigin(c)) return c.json({ status: "rejected", reason: "cross-origin request" }, 403);
   const token = (await formOf(c)).token;
   if (typeof token !== "string" || !timingSafeEqualText(token.trim(), c.get("adminToken"))) {
     return c.html(loginPage("That is not the admin token."), 401);

@@ -187,6 +187,11 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
       ],
     });
     const page = context.pages()[0] ?? (await context.newPage());
+    // The admin's CSP allows inline styles and SVG, no script: the pages must need nothing it blocks.
+    const violations = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
     const cell = async (name) =>
       (await page.locator(`[data-count="last 24 h:shopify:${name}"]`).textContent())?.trim();
 
@@ -226,5 +231,6 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
     );
     expect(sent.filter((r) => r.status === "sent")).toHaveLength(4);
     expect(sent.find((r) => r.destination === "meta" && r.status === "sent")?.attempts).toBe(2);
+    expect(violations).toEqual([]);
   }, 60_000);
 });
