@@ -58,7 +58,7 @@ export function requireAdmin(kind: "api" | "page"): MiddlewareHandler<AdminEnv> 
     }
     const session = getCookie(c, SESSION_COOKIE);
     if (!session) return unauthorized(c, kind);
-    if (!(await verifySession(session, token, Date.now()))) {
+    if (!(await verifySession(c.env.DB, session, token, Date.now()))) {
       return unauthorized(c, kind, "Your session has expired. Sign in again.");
     }
     const csrf = await csrfTokenFor(token, session);
@@ -67,6 +67,7 @@ export function requireAdmin(kind: "api" | "page"): MiddlewareHandler<AdminEnv> 
       const given = await givenCsrf(c);
       if (!given || !timingSafeEqualText(given, csrf)) return forbidden(c, "missing or wrong CSRF token");
     }
+    c.set("sessionId", session);
     c.set("csrf", csrf);
     await next();
   };

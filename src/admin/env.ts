@@ -6,7 +6,8 @@ export type AdminEnv = {
     /** The request body, read once under the admin cap (POSTs only). */
     body?: Uint8Array;
     form?: Record<string, string>;
-    /** Set for a cookie session; a Bearer caller needs none. */
+    /** Set for a cookie session: its id and CSRF token. A Bearer caller has neither. */
+    sessionId?: string;
     csrf?: string;
   };
 };

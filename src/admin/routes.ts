@@ -9,7 +9,7 @@ import { loginPage } from "./login-page";
 import { EventFilter, eventStory, listEvents } from "./queries";
 import { ReplayRequest, replayDeliveries } from "./replay";
 import { capAdminBody, formOf } from "./request-body";
-import { issueSession, SESSION_COOKIE, SESSION_SECONDS } from "./session";
+import { endSession, issueSession, SESSION_COOKIE, SESSION_SECONDS } from "./session";
 import { adminStats } from "./stats-query";
 import { statusPage } from "./status-page";
 import { storyPage } from "./story-page";
@@ -29,14 +29,14 @@ admin.post("/login", async (c) => {
   if (typeof token !== "string" || !timingSafeEqualText(token.trim(), c.get("adminToken"))) {
     return c.html(loginPage("That is not the admin token."), 401);
   }
-  setCookie(c, SESSION_COOKIE, await issueSession(c.get("adminToken"), Date.now()), {
-    ...COOKIE,
-    maxAge: SESSION_SECONDS,
-  });
+  const session = await issueSession(c.env.DB, c.get("adminToken"), Date.now());
+  setCookie(c, SESSION_COOKIE, session, { ...COOKIE, maxAge: SESSION_SECONDS });
   return c.redirect("/admin", 303);
 });
 
-admin.post("/logout", page, (c) => {
+admin.post("/logout", page, async (c) => {
+  const session = c.get("sessionId");
+  if (session) await endSession(c.env.DB, session);
   deleteCookie(c, SESSION_COOKIE, COOKIE);
   return c.redirect("/admin", 303);
 });

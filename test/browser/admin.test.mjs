@@ -231,6 +231,16 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
     );
     expect(sent.filter((r) => r.status === "sent")).toHaveLength(4);
     expect(sent.find((r) => r.destination === "meta" && r.status === "sent")?.attempts).toBe(2);
+
+    // Signing out ends the session in D1: the cookie the browser held no longer opens the page.
+    const [session] = (await context.cookies(`${base}/admin`)).filter((c) => c.name === "tagrelay_admin");
+    expect(session?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await page.goto(`${base}/admin`);
+    await page.click("text=Sign out");
+    await page.waitForSelector("#token");
+    const reused = await fetch(`${base}/admin`, { headers: { cookie: `tagrelay_admin=${session.value}` } });
+    expect(reused.status).toBe(401);
+    expect(await d1("SELECT COUNT(*) AS n FROM admin_sessions")).toEqual([{ n: 0 }]);
     expect(violations).toEqual([]);
   }, 60_000);
 });
