@@ -1,6 +1,8 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { clientNetwork } from "../src/admin/rate-limit";
+import { timingSafeEqualText } from "../src/lib/crypto";
 import {
   ADMIN_TOKEN,
   BASE,
@@ -29,6 +31,15 @@ const loginRequest = (token: string, ip: string, headers: Record<string, string>
 function paddedForm(fields: Record<string, string>, size: number): string {
   const head = `${new URLSearchParams(fields)}&pad=`;
   return head + "a".repeat(size - head.length);
+}
+
+/**
+ * The limiters count per 60 s window; a test that counts up to a limit starts well inside one,
+ * or the window could turn over half way and reset the count.
+ */
+async function awayFromWindowEdge(): Promise<void> {
+  const into = Date.now() % 60_000;
+  if (into > 54_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - into + 200));
 }
 
 describe("admin bodies are capped at 16 KB (413)", () => {
@@ -116,6 +127,93 @@ describe("admin bodies are capped at 16 KB (413)", () => {
     expect((await form("/admin/logout", CAP + 1)).status).toBe(413);
     expect((await get("/admin", { cookie })).status).toBe(200);
     expect((await form("/admin/logout", CAP)).status).toBe(303);
+  });
+});
+
+describe("failed sign-ins and Bearer attempts are rate-limited per client (429)", () => {
+  it("refuses the 11th sign-in a minute from one address, even with the right token; another address still gets 401", async () => {
+    await awayFromWindowEdge();
+    const [a, b] = ["203.0.113.7", "203.0.113.8"];
+    const before = globalThis.capturedLogLines.length;
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      statuses.push((await exports.default.fetch(loginRequest(`wrong-guess-${i}`, a))).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 429]);
+    const limited = await exports.default.fetch(loginRequest(ADMIN_TOKEN, a));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("60");
+    expect(limited.headers.get("set-cookie")).toBeNull();
+    expect(await limited.text()).toContain("Too many attempts");
+    expectAdminHeaders(limited);
+    expect((await exports.default.fetch(loginRequest("wrong-guess-b", b))).status).toBe(401);
+    expect((await exports.default.fetch(loginRequest(ADMIN_TOKEN, b))).status).toBe(303);
+
+    const lines = globalThis.capturedLogLines.slice(before).filter((l) => l.includes("admin auth refused"));
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, string>);
+    expect(logged.map((l) => `${l.level} ${l.via} ${l.outcome}`)).toEqual([
+      ...Array(10).fill("warn login wrong token"),
+      "warn login rate limited",
+      "warn login rate limited",
+      "warn login wrong token",
+    ]);
+    expect(new Set(logged.slice(0, 12).map((l) => l.client)).size).toBe(1);
+    expect(logged[12].client).not.toBe(logged[0].client);
+    expect(logged[0].client).toMatch(/^[0-9a-f]{16}$/);
+    for (const line of lines) {
+      for (const secret of [a, b, "wrong-guess", ADMIN_TOKEN]) expect(line).not.toContain(secret);
+    }
+  });
+
+  it("refuses the 61st Bearer request a minute from one /64, even with the right token; another /64 still gets 401", async () => {
+    await awayFromWindowEdge();
+    const network = freshClientIp().replace(/::1$/, "");
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 61; i++) {
+      // Every address of one /64 draws on the same budget.
+      const response = await get("/admin/api/stats", {
+        authorization: `Bearer wrong-${i}`,
+        "cf-connecting-ip": `${network}::${(i + 1).toString(16)}`,
+      });
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (i === 60) {
+        expect(response.headers.get("retry-after")).toBe("60");
+        expect(await response.json()).toEqual({ status: "rejected", reason: "too many attempts" });
+        expectAdminHeaders(response);
+      }
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 401: 60, 429: 1 });
+    const right = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    expect((await get("/admin/api/stats", { ...right, "cf-connecting-ip": `${network}::abc` })).status).toBe(
+      429,
+    );
+    const other = freshClientIp();
+    expect(
+      (await get("/admin/api/stats", { authorization: "Bearer nope", "cf-connecting-ip": other })).status,
+    ).toBe(401);
+    expect((await get("/admin/api/stats", { ...right, "cf-connecting-ip": other })).status).toBe(200);
+  });
+
+  it("counts an IPv6 client by its /64 and an IPv4 client by its address", () => {
+    expect(
+      [
+        "203.0.113.7",
+        "2001:db8:1:2::1",
+        "2001:0db8:0001:0002:ffff:0:0:9",
+        "2001:DB8:1:2:3:4:5:6",
+        "2001:db8::1",
+        "::1",
+        "unknown",
+      ].map(clientNetwork),
+    ).toEqual([
+      "203.0.113.7",
+      "2001:db8:1:2::/64",
+      "2001:db8:1:2::/64",
+      "2001:db8:1:2::/64",
+      "2001:db8:0:0::/64",
+      "0:0:0:0::/64",
+      "unknown",
+    ]);
   });
 });
 
@@ -340,5 +438,33 @@ describe("admin paths", () => {
       "/admin/api 401",
       "/admin/api/nope 401",
     ]);
+  });
+});
+
+describe("the admin token is compared in constant time", () => {
+  // workerd freezes its clocks while code runs (a Spectre mitigation), so the timing itself cannot be
+  // measured here; the comparison visits every byte of the expected token whatever it is given.
+  it.each([
+    [ADMIN_TOKEN, ADMIN_TOKEN, true],
+    [`${ADMIN_TOKEN}x`, ADMIN_TOKEN, false],
+    [ADMIN_TOKEN.slice(0, -1), ADMIN_TOKEN, false],
+    [`x${ADMIN_TOKEN.slice(1)}`, ADMIN_TOKEN, false],
+    [`${ADMIN_TOKEN.slice(0, -1)}x`, ADMIN_TOKEN, false],
+    ["", ADMIN_TOKEN, false],
+    [ADMIN_TOKEN.toUpperCase(), ADMIN_TOKEN, false],
+    ["é", "e", false],
+  ])("%s vs the token → %s", (given, expected, equal) => {
+    expect(timingSafeEqualText(given, expected)).toBe(equal);
+  });
+
+  it("the login form, the Bearer header and the CSRF check all use it", async () => {
+    const sources = import.meta.glob("../src/admin/auth.ts", {
+      query: "?raw",
+      import: "default",
+      eager: true,
+    });
+    const auth = Object.values(sources)[0] as string;
+    expect(auth.match(/timingSafeEqualText\(/g)).toHaveLength(2);
+    expect(auth).not.toMatch(/(given|bearer|token)\s*===|===\s*(token|csrf)/);
   });
 });

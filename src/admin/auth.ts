@@ -4,6 +4,7 @@ import { loadConfig } from "../config";
 import { timingSafeEqualText } from "../lib/crypto";
 import type { AdminEnv } from "./env";
 import { loginPage } from "./login-page";
+import { type AttemptKind, clientTag, logRefused, RETRY_AFTER_SECONDS, withinBudget } from "./rate-limit";
 import { formOf } from "./request-body";
 import { csrfTokenFor, SESSION_COOKIE, verifySession } from "./session";
 
@@ -24,6 +25,35 @@ function unauthorized(c: AdminContext, kind: "api" | "page", message?: string) {
   if (kind === "page") return c.html(loginPage(message), 401);
   c.header("www-authenticate", 'Bearer realm="tagrelay admin"');
   return c.json({ status: "rejected", reason: "unauthorized" }, 401);
+}
+
+function tooManyAttempts(c: AdminContext, kind: "api" | "page") {
+  c.header("retry-after", String(RETRY_AFTER_SECONDS));
+  if (kind === "page") return c.html(loginPage("Too many attempts. Wait a minute, then sign in again."), 429);
+  return c.json({ status: "rejected", reason: "too many attempts" }, 429);
+}
+
+/**
+ * Compares a token someone typed or sent with ADMIN_TOKEN, after charging the attempt to the
+ * caller's budget: a caller over it gets 429 and no comparison, so a guess past the limit
+ * learns nothing, right or wrong. Returns the refusal, or undefined when the token is right.
+ */
+export async function checkToken(
+  c: AdminContext,
+  given: string | undefined,
+  attempt: AttemptKind,
+  answer: "api" | "page",
+): Promise<Response | undefined> {
+  const client = await clientTag(c);
+  if (!(await withinBudget(c, attempt, client))) {
+    logRefused(attempt, client, "rate limited");
+    return tooManyAttempts(c, answer);
+  }
+  if (given !== undefined && timingSafeEqualText(given, c.get("adminToken"))) return undefined;
+  logRefused(attempt, client, "wrong token");
+  return attempt === "login"
+    ? c.html(loginPage("That is not the admin token."), 401)
+    : unauthorized(c, answer);
 }
 
 /**
@@ -51,9 +81,11 @@ async function givenCsrf(c: AdminContext): Promise<string | undefined> {
 export function requireAdmin(kind: "api" | "page"): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
     const token = c.get("adminToken");
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1];
-    if (bearer !== undefined) {
-      if (!timingSafeEqualText(bearer, token)) return unauthorized(c, kind);
+    const authorization = c.req.header("authorization");
+    if (authorization !== undefined && /^Bearer\s/i.test(authorization)) {
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+      const refused = await checkToken(c, bearer, "bearer", kind);
+      if (refused) return refused;
       return next();
     }
     const session = getCookie(c, SESSION_COOKIE);

@@ -1,11 +1,9 @@
 import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { timingSafeEqualText } from "../lib/crypto";
 import { logInfo } from "../lib/log";
 import { adminApi } from "./api";
-import { type AdminEnv, adminEnabled, foreignOrigin, requireAdmin } from "./auth";
+import { type AdminEnv, adminEnabled, checkToken, foreignOrigin, requireAdmin } from "./auth";
 import { adminHeaders } from "./headers";
-import { loginPage } from "./login-page";
 import { EventFilter, eventStory, listEvents } from "./queries";
 import { ReplayRequest, replayDeliveries } from "./replay";
 import { capAdminBody, formOf } from "./request-body";
@@ -26,9 +24,8 @@ admin.use("*", adminHeaders, adminEnabled, capAdminBody);
 admin.post("/login", async (c) => {
   if (foreignOrigin(c)) return c.json({ status: "rejected", reason: "cross-origin request" }, 403);
   const token = (await formOf(c)).token;
-  if (typeof token !== "string" || !timingSafeEqualText(token.trim(), c.get("adminToken"))) {
-    return c.html(loginPage("That is not the admin token."), 401);
-  }
+  const refused = await checkToken(c, token?.trim(), "login", "page");
+  if (refused) return refused;
   const session = await issueSession(c.env.DB, c.get("adminToken"), Date.now());
   setCookie(c, SESSION_COOKIE, session, { ...COOKIE, maxAge: SESSION_SECONDS });
   return c.redirect("/admin", 303);
