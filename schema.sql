@@ -60,3 +60,14 @@ CREATE TABLE webhook_counts (
   n INTEGER NOT NULL,
   PRIMARY KEY (hour, source, outcome)
 ) WITHOUT ROWID;
+
+-- Admin sign-ins. The cookie holds a random 256-bit id; only its SHA-256 is kept here, so a copy
+-- of this table signs nobody in. A session ends at its expiry, on sign-out (the row is deleted)
+-- and when ADMIN_TOKEN changes (token_fingerprint no longer matches). Expired rows and rows of an
+-- earlier token are deleted at the next sign-in.
+CREATE TABLE admin_sessions (
+  id_hash TEXT PRIMARY KEY,         -- hex SHA-256 of the cookie's id
+  token_fingerprint TEXT NOT NULL,  -- hex SHA-256 of the ADMIN_TOKEN it was issued under (prefixed), never the token
+  expires_at INTEGER NOT NULL,      -- ms epoch
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run deploy [-- extra wrangler deploy args]`: applies schema.sql to the remote D1 (every
-// statement is CREATE … IF NOT EXISTS, so it is safe to repeat), then runs `wrangler deploy`.
+// `npm run deploy [-- extra wrangler deploy args]`: applies the migrations the remote D1 has not
+// had yet (`wrangler d1 migrations apply`, which records what it applied), then runs `wrangler deploy`.
 // Refuses while wrangler.toml still holds the placeholder ids of a fresh clone.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -26,8 +26,8 @@ function main() {
   }
   const wrangler = fileURLToPath(new URL("../node_modules/.bin/wrangler", import.meta.url));
   const run = (args) => spawnSync(wrangler, args, { cwd: root, stdio: "inherit" }).status ?? 1;
-  const schema = run(["d1", "execute", "DB", "--remote", "--file", "schema.sql"]);
-  if (schema !== 0) process.exit(schema);
+  const migrations = run(["d1", "migrations", "apply", "DB", "--remote"]);
+  if (migrations !== 0) process.exit(migrations);
   process.exit(run(["deploy", ...process.argv.slice(2)]));
 }
 

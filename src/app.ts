@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { isAdminPath, setAdminHeaders } from "./admin/headers";
 import { admin } from "./admin/routes";
 import { ga4Enabled, loadConfig, metaEnabled } from "./config";
 import { logError, logWarn } from "./lib/log";
@@ -69,9 +70,15 @@ app.get("/snippet.js", (c) => {
 
 app.route("/admin", admin);
 
-app.notFound((c) => c.json({ status: "rejected", reason: "not found" }, 404));
+app.notFound((c) => {
+  // `/ADMIN` and other spellings the admin routes do not take still answer like the admin.
+  if (isAdminPath(c.req.path)) setAdminHeaders(c);
+  return c.json({ status: "rejected", reason: "not found" }, 404);
+});
 
 app.onError((error, c) => {
+  // An error under /admin keeps the admin's headers (CSP, nosniff, no-store) whatever threw it.
+  if (isAdminPath(c.req.path)) setAdminHeaders(c);
   if (error instanceof HTTPException)
     return c.json({ status: "rejected", reason: error.message }, error.status);
   logError("unhandled error", { path: new URL(c.req.url).pathname, error: error.message.slice(0, 200) });

@@ -2,11 +2,13 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { replayDeliveries } from "../src/admin/replay";
 import worker from "../src/index";
+import { ADMIN_TOKEN, BASE, csrfOf, freshClientIp, login, postForm } from "./admin-helpers";
 import { mockDestinations } from "./fixtures/destinations";
 import { SHOP, shopifyOrder } from "./fixtures/shopify";
 import { fetchWith, postToWorker, recordingQueue, shopifyRequest } from "./helpers";
 
 let next = 6_200_000_000_000_000_000n;
+const bearer = { authorization: `Bearer ${ADMIN_TOKEN}`, "cf-connecting-ip": freshClientIp() };
 
 async function storeOrder(): Promise<string> {
   const id = String(next++);
@@ -111,10 +113,7 @@ describe("replay", () => {
     const response = await postToWorker(
       new Request("https://relay.test/admin/api/replay", {
         method: "POST",
-        headers: {
-          authorization: "Bearer test-admin-token-0123456789abcdef",
-          "content-type": "application/json",
-        },
+        headers: { ...bearer, "content-type": "application/json" },
         body: JSON.stringify({ status: "dead", since: new Date(Date.now() - 60_000).toISOString() }),
       }),
     );
@@ -128,18 +127,93 @@ describe("replay", () => {
   });
 
   it("refuses a malformed replay request", async () => {
-    for (const body of ['{"status":"sent"}', '{"eventIds":[]}', '{"since":"yesterday-ish"}', '{"other":1}']) {
+    for (const body of [
+      '{"status":"sent"}',
+      '{"eventIds":[]}',
+      '{"since":"yesterday-ish"}',
+      '{"other":1}',
+      `{"eventIds":${JSON.stringify(Array.from({ length: 101 }, (_, i) => `e${i}`))}}`,
+    ]) {
       const response = await fetchWith(
-        new Request("https://relay.test/admin/api/replay", {
+        new Request(`${BASE}/admin/api/replay`, {
           method: "POST",
-          headers: {
-            authorization: "Bearer test-admin-token-0123456789abcdef",
-            "content-type": "application/json",
-          },
+          headers: { ...bearer, "content-type": "application/json" },
           body,
         }),
       );
       expect(response.status).toBe(400);
     }
+  });
+
+  it("says no to a body that is not JSON, an empty body and one that names nothing: nothing is requeued", async () => {
+    const dead = await deadAtGa4();
+    const queue = recordingQueue();
+    const answers: Array<[number, string]> = [];
+    for (const body of [
+      "not json",
+      '{"status":"dead"',
+      "",
+      "   \n",
+      "{}",
+      '{"since":"2026-01-01T00:00:00Z"}',
+      "null",
+    ]) {
+      const response = await fetchWith(
+        new Request(`${BASE}/admin/api/replay`, {
+          method: "POST",
+          headers: { ...bearer, "content-type": "application/json" },
+          body,
+        }),
+        { EVENTS_QUEUE: queue },
+      );
+      answers.push([response.status, (await response.json<{ reason: string }>()).reason]);
+    }
+    const how = 'send {"status":"failed"} or {"status":"dead"} to replay all of them, or {"eventIds":[…]}';
+    expect(answers).toEqual([
+      [400, "body: not JSON"],
+      [400, "body: not JSON"],
+      [400, `empty body: ${how}`],
+      [400, `empty body: ${how}`],
+      [400, `body: nothing to replay: ${how}`],
+      [400, `body: nothing to replay: ${how}`],
+      [400, "body: Invalid input: expected object, received null"],
+    ]);
+    expect(queue.sent).toEqual([]);
+    expect(await ledger(dead)).toMatchObject([
+      { destination: "ga4", status: "dead" },
+      { destination: "meta", status: "sent" },
+    ]);
+  });
+
+  it("the page's replay form needs a status or an event id: an empty form requeues nothing", async () => {
+    const dead = await deadAtGa4();
+    const queue = recordingQueue();
+    const { cookie } = await login();
+    const csrf = await csrfOf(cookie);
+    const forms: Array<Record<string, string>> = [
+      { csrf },
+      { csrf, status: "" },
+      { csrf, status: "sent" },
+      { csrf, eventId: "" },
+    ];
+    for (const body of forms) {
+      const response = await fetchWith(
+        new Request(`${BASE}/admin/replay`, {
+          method: "POST",
+          body: new URLSearchParams(body),
+          headers: { cookie },
+          redirect: "manual",
+        }),
+        { EVENTS_QUEUE: queue },
+      );
+      expect([response.status, await response.json()]).toEqual([
+        400,
+        { status: "rejected", reason: "nothing to replay" },
+      ]);
+    }
+    const csrfInHeaderOnly = await postForm("/admin/replay", cookie, {}, { "x-csrf-token": csrf });
+    expect(csrfInHeaderOnly.status).toBe(400);
+    expect(queue.sent).toEqual([]);
+    expect((await ledger(dead))[0]).toMatchObject({ destination: "ga4", status: "dead" });
   });
 });

@@ -62,7 +62,7 @@ describe("D1 migrations", () => {
     await run(env.SCHEMA_FROM_FILE, env.TEST_SCHEMA);
     await applyD1Migrations(env.SCHEMA_MIGRATED, env.TEST_MIGRATIONS);
     const expected = await schemaOf(env.SCHEMA_FROM_FILE);
-    expect(Object.keys(expected)).toEqual(["deliveries", "events", "webhook_counts"]);
+    expect(Object.keys(expected)).toEqual(["admin_sessions", "deliveries", "events", "webhook_counts"]);
     expect(expected.deliveries).toMatchObject({ withoutRowid: 1 });
     expect(await schemaOf(env.SCHEMA_MIGRATED)).toEqual(expected);
   });

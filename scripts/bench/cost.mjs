@@ -3,7 +3,7 @@
 // counting wrappers around KV, D1 (rows from D1's own meta), the Queue and fetch.
 import { join } from "node:path";
 import {
-  applySchema,
+  applyMigrations,
   frozenConfig,
   postAll,
   ROOT,
@@ -64,7 +64,7 @@ export async function measureCost(p, { logDir, batch = 100 }) {
   let worker;
   try {
     const configPath = frozenConfig(dir, join(ROOT, "bench/counting/wrangler.toml"));
-    applySchema(configPath, persistTo);
+    applyMigrations(configPath, persistTo);
     worker = await startWorker({
       name: "counting",
       configPath,

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { DESTINATION_VARS } from "./cost.mjs";
 import {
-  applySchema,
+  applyMigrations,
   latencySummary,
   postAll,
   projectConfig,
@@ -27,7 +27,7 @@ async function measureTarget(p, target, { requests, warmup, concurrency, logDir 
   let worker;
   try {
     const configPath = target.config(dir);
-    if (target.schema) applySchema(configPath, persistTo);
+    if (target.schema) applyMigrations(configPath, persistTo);
     worker = await startWorker({ name: target.name, configPath, persistTo, logDir, vars: target.vars });
     const base = 1_000_000;
     await postAll(worker.url, deliveries(p, base, warmup), { concurrency });

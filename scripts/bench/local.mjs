@@ -60,10 +60,12 @@ export function freePort() {
  */
 export function frozenConfig(dir, sourceConfig, { consumers = true } = {}) {
   const base = dirname(sourceConfig);
-  let toml = readFileSync(sourceConfig, "utf8").replace(
-    /^main\s*=\s*"([^"]+)"/m,
-    (_, main) => `main = ${JSON.stringify(resolve(base, main))}`,
-  );
+  let toml = readFileSync(sourceConfig, "utf8")
+    .replace(/^main\s*=\s*"([^"]+)"/m, (_, main) => `main = ${JSON.stringify(resolve(base, main))}`)
+    .replace(
+      /^migrations_dir\s*=\s*"([^"]+)"/m,
+      (_, dir) => `migrations_dir = ${JSON.stringify(resolve(base, dir))}`,
+    );
   if (!consumers) toml = toml.replace(/^\[\[queues\.consumers\]\][\s\S]*?(?=^\[|(?![\s\S]))/gm, "");
   const source = join(dir, "source.toml");
   writeFileSync(source, toml);
@@ -88,20 +90,20 @@ export function projectConfig(dir, options) {
   return frozenConfig(dir, join(ROOT, "wrangler.toml"), options);
 }
 
-/** `wrangler d1 execute DB --local` against the D1 of `persistTo`, failing loudly. */
-function d1Execute(configPath, persistTo, args, what) {
+/** `wrangler d1 <command> DB --local` against the D1 of `persistTo`, failing loudly. */
+function d1Execute(configPath, persistTo, args, what, command = ["execute"]) {
   const result = spawnSync(
     WRANGLER,
-    ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--config", configPath, ...args],
+    ["d1", ...command, "DB", "--local", "--persist-to", persistTo, "--config", configPath, ...args],
     { cwd: ROOT, env: WRANGLER_ENV, encoding: "utf8", timeout: 90_000, maxBuffer: 256 * 1024 * 1024 },
   );
   if (result.status !== 0) throw new Error(`${what}: ${result.stderr || result.stdout || result.error}`);
   return result.stdout;
 }
 
-/** Applies schema.sql to the local D1 of `persistTo`. */
-export function applySchema(configPath, persistTo) {
-  d1Execute(configPath, persistTo, ["--file", join(ROOT, "schema.sql")], "schema not applied");
+/** Applies migrations/ to the local D1 of `persistTo`, as `npm start` does. */
+export function applyMigrations(configPath, persistTo) {
+  d1Execute(configPath, persistTo, [], "migrations not applied", ["migrations", "apply"]);
 }
 
 /** Runs one SQL query against the local D1 of `persistTo` (with the Worker stopped) and returns its rows. */

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { importPipeline } from "../bench/bundle.mjs";
 import { DESTINATION_VARS } from "../bench/cost.mjs";
 import {
-  applySchema,
+  applyMigrations,
   postAll,
   projectConfig,
   queryD1,
@@ -226,7 +226,7 @@ async function main() {
     );
 
     const configPath = projectConfig(dir, { consumers: true });
-    applySchema(configPath, persistTo);
+    applyMigrations(configPath, persistTo);
     worker = await startWorker({
       name: "tagrelay",
       configPath,

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { logInfo } from "../lib/log";
 import { type AdminEnv, requireAdmin } from "./auth";
 import { EventFilter, eventStory, listEvents } from "./queries";
-import { ReplayRequest, replayDeliveries } from "./replay";
+import { REPLAY_HOW, ReplayRequest, replayDeliveries } from "./replay";
+import { jsonOf } from "./request-body";
 import { adminStats } from "./stats-query";
 
 /** The JSON admin API: the same data as the page, for scripts and curl. */
@@ -25,8 +26,12 @@ adminApi.get("/events/:id", async (c) => {
 });
 
 adminApi.post("/replay", async (c) => {
-  const body = await c.req.json().catch(() => undefined);
-  const request = ReplayRequest.safeParse(body ?? {});
+  const body = jsonOf(c);
+  if (!body.ok) {
+    const reason = body.reason === "empty" ? `empty body: ${REPLAY_HOW}` : "body: not JSON";
+    return c.json({ status: "rejected", reason }, 400);
+  }
+  const request = ReplayRequest.safeParse(body.value);
   if (!request.success) {
     const issue = request.error.issues[0];
     return c.json({ status: "rejected", reason: `${issue.path.join(".") || "body"}: ${issue.message}` }, 400);

@@ -7,15 +7,21 @@ const isoTime = z
   .refine((v) => !Number.isNaN(Date.parse(v)), "not a date")
   .transform((v) => new Date(v).toISOString());
 
+/** A bulk replay is asked for by name: a request that names neither ids nor a status is refused. */
+export const REPLAY_HOW =
+  'send {"status":"failed"} or {"status":"dead"} to replay all of them, or {"eventIds":[…]}';
+
 export const ReplayRequest = z
   .object({
-    eventIds: z.array(z.string().min(1)).min(1).max(1000).optional(),
+    /** At most 100: the ids of one request fit the admin body cap (16 KB). */
+    eventIds: z.array(z.string().min(1)).min(1).max(100).optional(),
     status: z.enum(["failed", "dead"]).optional(),
     /** Events received from / before these times. */
     since: isoTime.optional(),
     until: isoTime.optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.eventIds !== undefined || r.status !== undefined, `nothing to replay: ${REPLAY_HOW}`);
 export type ReplayRequest = z.infer<typeof ReplayRequest>;
 
 export interface ReplayResult {

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { timingSafeEqualText } from "../lib/crypto";
 import { logInfo } from "../lib/log";
 import { adminApi } from "./api";
-import { type AdminEnv, adminEnabled, requireAdmin } from "./auth";
-import { loginPage } from "./login-page";
+import { type AdminEnv, adminEnabled, checkToken, foreignOrigin, requireAdmin } from "./auth";
+import { adminHeaders } from "./headers";
 import { EventFilter, eventStory, listEvents } from "./queries";
 import { ReplayRequest, replayDeliveries } from "./replay";
-import { issueSession, SESSION_COOKIE, SESSION_SECONDS } from "./session";
+import { capAdminBody, formOf } from "./request-body";
+import { endSession, issueSession, SESSION_COOKIE, SESSION_SECONDS } from "./session";
 import { adminStats } from "./stats-query";
 import { statusPage } from "./status-page";
 import { storyPage } from "./story-page";
@@ -18,21 +18,22 @@ const COOKIE = { httpOnly: true, secure: true, sameSite: "Strict", path: "/admin
 export const admin = new Hono<AdminEnv>();
 const page = requireAdmin("page");
 
-admin.use("*", adminEnabled);
+// In this order: headers on every answer, 404 without ADMIN_TOKEN, then the body cap (413).
+admin.use("*", adminHeaders, adminEnabled, capAdminBody);
 
 admin.post("/login", async (c) => {
-  const token = (await c.req.parseBody()).token;
-  if (typeof token !== "string" || !timingSafeEqualText(token.trim(), c.get("adminToken"))) {
-    return c.html(loginPage("That is not the admin token."), 401);
-  }
-  setCookie(c, SESSION_COOKIE, await issueSession(c.get("adminToken"), Date.now()), {
-    ...COOKIE,
-    maxAge: SESSION_SECONDS,
-  });
+  if (foreignOrigin(c)) return c.json({ status: "rejected", reason: "cross-origin request" }, 403);
+  const token = (await formOf(c)).token;
+  const refused = await checkToken(c, token?.trim(), "login", "page");
+  if (refused) return refused;
+  const session = await issueSession(c.env.DB, c.get("adminToken"), Date.now());
+  setCookie(c, SESSION_COOKIE, session, { ...COOKIE, maxAge: SESSION_SECONDS });
   return c.redirect("/admin", 303);
 });
 
-admin.post("/logout", page, (c) => {
+admin.post("/logout", page, async (c) => {
+  const session = c.get("sessionId");
+  if (session) await endSession(c.env.DB, session);
   deleteCookie(c, SESSION_COOKIE, COOKIE);
   return c.redirect("/admin", 303);
 });
@@ -61,8 +62,8 @@ admin.get("/events/:id", page, async (c) => {
 });
 
 admin.post("/replay", page, async (c) => {
-  const form = await c.req.parseBody();
-  const eventId = typeof form.eventId === "string" ? form.eventId : undefined;
+  const form = await formOf(c);
+  const eventId = form.eventId || undefined;
   const request = ReplayRequest.safeParse(eventId ? { eventIds: [eventId] } : { status: form.status });
   if (!request.success) return c.json({ status: "rejected", reason: "nothing to replay" }, 400);
   const result = await replayDeliveries(c.env, request.data);

@@ -1,34 +1,63 @@
-import { hmacSha256, timingSafeEqualText, toBase64 } from "../lib/crypto";
+import { hmacSha256, sha256Hex, toBase64 } from "../lib/crypto";
 
 export const SESSION_COOKIE = "tagrelay_admin";
 export const SESSION_SECONDS = 12 * 3600;
 
 const encoder = new TextEncoder();
+const base64url = (bytes: ArrayBuffer | Uint8Array) =>
+  toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
-async function mac(token: string, purpose: string, value: string): Promise<string> {
-  return toBase64(await hmacSha256(token, encoder.encode(`${purpose}:${value}`)))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+/** Which ADMIN_TOKEN a session was issued under, without storing the token or a bare hash of it. */
+const tokenFingerprint = (token: string) => sha256Hex(`tagrelay admin token:${token}`);
+
+/**
+ * Starts a session: a random 256-bit id goes in the cookie, D1 keeps only its SHA-256, the
+ * expiry and the fingerprint of the token it was issued under. Expired sessions and those of
+ * an earlier token are purged on the way. Returns the cookie's value.
+ */
+export async function issueSession(db: D1Database, token: string, nowMs: number): Promise<string> {
+  const id = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const fingerprint = await tokenFingerprint(token);
+  await db.batch([
+    db
+      .prepare("DELETE FROM admin_sessions WHERE expires_at <= ?1 OR token_fingerprint != ?2")
+      .bind(nowMs, fingerprint),
+    db
+      .prepare(
+        "INSERT INTO admin_sessions (id_hash, token_fingerprint, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)",
+      )
+      .bind(await sha256Hex(id), fingerprint, nowMs + SESSION_SECONDS * 1000, new Date(nowMs).toISOString()),
+  ]);
+  return id;
 }
 
 /**
- * The session cookie's value: `<expiry, s>.<HMAC(ADMIN_TOKEN, expiry)>`. It is never the token
- * itself, it stops working at its expiry, and rotating ADMIN_TOKEN voids every session.
+ * A session is valid while its row exists, has not expired and was issued under the current
+ * ADMIN_TOKEN. A row that fails the last two checks is deleted on sight, so going back to an
+ * old token does not revive sessions someone already presented.
  */
-export async function issueSession(token: string, nowMs: number): Promise<string> {
-  const expiry = Math.floor(nowMs / 1000) + SESSION_SECONDS;
-  return `${expiry}.${await mac(token, "session", String(expiry))}`;
+export async function verifySession(db: D1Database, id: string, token: string, nowMs: number) {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return false;
+  const idHash = await sha256Hex(id);
+  const row = await db
+    .prepare("SELECT token_fingerprint, expires_at FROM admin_sessions WHERE id_hash = ?1")
+    .bind(idHash)
+    .first<{ token_fingerprint: string; expires_at: number }>();
+  if (!row) return false;
+  if (row.expires_at > nowMs && row.token_fingerprint === (await tokenFingerprint(token))) return true;
+  await deleteSession(db, idHash);
+  return false;
 }
 
-export async function verifySession(value: string, token: string, nowMs: number): Promise<boolean> {
-  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
-  if (!match) return false;
-  const valid = timingSafeEqualText(match[2], await mac(token, "session", match[1]));
-  return valid && Number(match[1]) * 1000 > nowMs;
+const deleteSession = (db: D1Database, idHash: string) =>
+  db.prepare("DELETE FROM admin_sessions WHERE id_hash = ?1").bind(idHash).run();
+
+/** Signing out: the row goes, so the cookie is worthless even to someone who copied it. */
+export async function endSession(db: D1Database, id: string): Promise<void> {
+  await deleteSession(db, await sha256Hex(id));
 }
 
 /** The CSRF token of one session: only a page rendered for that session knows it. */
-export function csrfTokenFor(token: string, session: string): Promise<string> {
-  return mac(token, "csrf", session);
+export async function csrfTokenFor(token: string, sessionId: string): Promise<string> {
+  return base64url(await hmacSha256(token, encoder.encode(`csrf:${sessionId}`)));
 }

@@ -113,7 +113,7 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
       ].join("\n"),
     );
     const persist = ["--persist-to", join(dir, "state")];
-    await run(wrangler, ["d1", "execute", "DB", "--local", ...persist, "--file", "schema.sql"], {
+    await run(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persist], {
       cwd: root,
     });
     const port = await freePort();
@@ -188,6 +188,11 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
       ],
     });
     const page = context.pages()[0] ?? (await context.newPage());
+    // The admin's CSP allows inline styles and SVG, no script: the pages must need nothing it blocks.
+    const violations = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
     const cell = async (name) =>
       (await page.locator(`[data-count="last 24 h:shopify:${name}"]`).textContent())?.trim();
 
@@ -227,5 +232,16 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
     );
     expect(sent.filter((r) => r.status === "sent")).toHaveLength(4);
     expect(sent.find((r) => r.destination === "meta" && r.status === "sent")?.attempts).toBe(2);
+
+    // Signing out ends the session in D1: the cookie the browser held no longer opens the page.
+    const [session] = (await context.cookies(`${base}/admin`)).filter((c) => c.name === "tagrelay_admin");
+    expect(session?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await page.goto(`${base}/admin`);
+    await page.click("text=Sign out");
+    await page.waitForSelector("#token");
+    const reused = await fetch(`${base}/admin`, { headers: { cookie: `tagrelay_admin=${session.value}` } });
+    expect(reused.status).toBe(401);
+    expect(await d1("SELECT COUNT(*) AS n FROM admin_sessions")).toEqual([{ n: 0 }]);
+    expect(violations).toEqual([]);
   }, 60_000);
 });

@@ -1,0 +1,13 @@
+/** What the admin middlewares put on the context for the handlers below them. */
+export type AdminEnv = {
+  Bindings: Env;
+  Variables: {
+    adminToken: string;
+    /** The request body, read once under the admin cap (POSTs only). */
+    body?: Uint8Array;
+    form?: Record<string, string>;
+    /** Set for a cookie session: its id and CSRF token. A Bearer caller has neither. */
+    sessionId?: string;
+    csrf?: string;
+  };
+};
