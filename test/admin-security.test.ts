@@ -163,7 +163,8 @@ describe("failed sign-ins and Bearer attempts are rate-limited per client (429)"
     for (const line of lines) {
       for (const secret of [a, b, "wrong-guess", ADMIN_TOKEN]) expect(line).not.toContain(secret);
     }
-  });
+    // It may wait up to 6 s for the next minute of the rate limiter to begin.
+  }, 20_000);
 
   it("refuses the 61st Bearer request a minute from one /64, even with the right token; another /64 still gets 401", async () => {
     await awayFromWindowEdge();
@@ -192,7 +193,8 @@ describe("failed sign-ins and Bearer attempts are rate-limited per client (429)"
       (await get("/admin/api/stats", { authorization: "Bearer nope", "cf-connecting-ip": other })).status,
     ).toBe(401);
     expect((await get("/admin/api/stats", { ...right, "cf-connecting-ip": other })).status).toBe(200);
-  });
+    // It may wait up to 6 s for the next minute of the rate limiter to begin.
+  }, 20_000);
 
   it("counts an IPv6 client by its /64 and an IPv4 client by its address", () => {
     expect(
