@@ -145,6 +145,27 @@ describe("replay", () => {
     }
   });
 
+  it("names what is wrong with a replay request without echoing it", async () => {
+    const answer = async (body: string) =>
+      (
+        await fetchWith(
+          new Request(`${BASE}/admin/api/replay`, {
+            method: "POST",
+            headers: { ...bearer, "content-type": "application/json" },
+            body,
+          }),
+        )
+      ).json();
+    expect(await answer('{"status":"failed","<script>alert(1)</script>":1}')).toEqual({
+      status: "rejected",
+      reason: "body: unknown field",
+    });
+    expect(await answer('{"status":"<b>sent</b>"}')).toEqual({
+      status: "rejected",
+      reason: 'status: Invalid option: expected one of "failed"|"dead"',
+    });
+  });
+
   it("says no to a body that is not JSON, an empty body and one that names nothing: nothing is requeued", async () => {
     const dead = await deadAtGa4();
     const queue = recordingQueue();

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { issueText } from "../lib/issue";
 import { logInfo } from "../lib/log";
 import { type AdminEnv, requireAdmin } from "./auth";
 import { EventFilter, eventStory, listEvents } from "./queries";
@@ -15,7 +16,7 @@ adminApi.get("/stats", async (c) => c.json(await adminStats(c.env.DB)));
 
 adminApi.get("/events", async (c) => {
   const filter = EventFilter.safeParse(c.req.query());
-  if (!filter.success) return c.json({ status: "rejected", reason: filter.error.issues[0].message }, 400);
+  if (!filter.success) return c.json({ status: "rejected", reason: issueText(filter.error.issues[0]) }, 400);
   return c.json({ events: await listEvents(c.env.DB, filter.data) });
 });
 
@@ -33,8 +34,7 @@ adminApi.post("/replay", async (c) => {
   }
   const request = ReplayRequest.safeParse(body.value);
   if (!request.success) {
-    const issue = request.error.issues[0];
-    return c.json({ status: "rejected", reason: `${issue.path.join(".") || "body"}: ${issue.message}` }, 400);
+    return c.json({ status: "rejected", reason: issueText(request.error.issues[0]) }, 400);
   }
   const result = await replayDeliveries(c.env, request.data);
   logInfo("admin replay", { via: "api", requeued: result.requeued, deliveries: result.deliveries });

@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import type { CommerceEvent } from "../events";
+import { issueText } from "../lib/issue";
 
 export interface NormalizedEvent {
   event: CommerceEvent;
@@ -97,8 +98,7 @@ export const invalid = (reason: ReplyReason, detail?: string, meta: WebhookMeta 
 
 /** A schema refusal for the log: where and what, never the value. */
 export function schemaProblem(error: {
-  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>;
+  issues: ReadonlyArray<{ code: string; path: PropertyKey[]; message: string }>;
 }): string {
-  const issue = error.issues[0];
-  return `${issue.path.map(String).join(".") || "body"}: ${issue.message}`.slice(0, 160);
+  return issueText(error.issues[0]).slice(0, 160);
 }
