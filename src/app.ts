@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { isAdminPath, setAdminHeaders } from "./admin/headers";
 import { admin } from "./admin/routes";
+import type { AppEnv } from "./app-env";
 import { ga4Enabled, loadConfig, metaEnabled } from "./config";
 import { logError, logWarn } from "./lib/log";
 import { snippetResponse } from "./snippet";
@@ -11,10 +12,16 @@ import { receiveWebhook } from "./webhook";
 
 export const VERSION = "0.1.0";
 
-export const app = new Hono<{ Bindings: Env }>();
+export const app = new Hono<AppEnv>();
+
+// Settings are parsed once per request, here; every route below reads `c.var.settings`.
+app.use("*", async (c, next) => {
+  c.set("settings", loadConfig(c.env));
+  await next();
+});
 
 app.get("/health", (c) => {
-  const loaded = loadConfig(c.env);
+  const loaded = c.var.settings;
   if (!loaded.ok)
     return c.json({ status: "misconfigured", version: VERSION, problems: loaded.problems }, 500);
   const config = loaded.config;
@@ -47,7 +54,7 @@ app.get("/webhooks/magento", async (c, next) => {
   if (challenge === undefined) return next();
   // Anyone can register any URL in their own Adobe project: only a relay that receives I/O
   // Events on purpose completes the registration.
-  const loaded = loadConfig(c.env);
+  const loaded = c.var.settings;
   if (!loaded.ok || !ioEventsEnabled(loaded.config)) {
     logWarn("webhook", {
       source: "magento",
@@ -63,7 +70,7 @@ app.get("/webhooks/magento", async (c, next) => {
 app.all("/webhooks/:source", (c) => c.json({ status: "rejected", reason: "use POST" }, 405));
 
 app.get("/snippet.js", (c) => {
-  const loaded = loadConfig(c.env);
+  const loaded = c.var.settings;
   const measurementId = loaded.ok ? loaded.config.GA4_MEASUREMENT_ID : undefined;
   return snippetResponse(c.req.header("if-none-match"), measurementId);
 });

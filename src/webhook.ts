@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { loadConfig } from "./config";
+import type { AppEnv } from "./app-env";
 import { ingestEvents } from "./ingest";
 import { readBodyCapped } from "./lib/body";
 import { logError, logInfo, logWarn } from "./lib/log";
@@ -13,10 +13,7 @@ type Outcome = "accepted" | "duplicate" | "ignored" | "ping" | "rejected" | "una
  * verify and normalize them, dedupe and hand off, answer with a JSON summary and write
  * one log line.
  */
-export async function receiveWebhook(
-  c: Context<{ Bindings: Env }>,
-  source: WebhookSource,
-): Promise<Response> {
+export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource): Promise<Response> {
   const started = Date.now();
   const log = (outcome: Outcome, status: number, fields: Record<string, unknown> = {}) => {
     const line = { source: source.name, outcome, status, ms: Date.now() - started, ...fields };
@@ -26,7 +23,7 @@ export async function receiveWebhook(
     else logInfo("webhook", line as never);
   };
 
-  const loaded = loadConfig(c.env);
+  const loaded = c.var.settings;
   if (!loaded.ok) {
     log("unavailable", 503, { reason: "invalid configuration", problems: loaded.problems });
     return c.json({ status: "error", reason: "relay misconfigured" }, 503);

@@ -1,6 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { loadConfig } from "../config";
 import { timingSafeEqualText } from "../lib/crypto";
 import type { AdminEnv } from "./env";
 import { loginPage } from "./login-page";
@@ -14,7 +13,7 @@ type AdminContext = Context<AdminEnv>;
 
 /** Without ADMIN_TOKEN there is no admin at all: every /admin path is a plain 404. */
 export const adminEnabled: MiddlewareHandler<AdminEnv> = async (c, next) => {
-  const loaded = loadConfig(c.env);
+  const loaded = c.var.settings;
   const token = loaded.ok ? loaded.config.ADMIN_TOKEN : undefined;
   if (!token) return c.json({ status: "rejected", reason: "not found" }, 404);
   c.set("adminToken", token);

@@ -1,7 +1,9 @@
-/** What the admin middlewares put on the context for the handlers below them. */
+import type { AppEnv } from "../app-env";
+
+/** What the admin middlewares put on the context for the handlers below them (and the app's settings). */
 export type AdminEnv = {
   Bindings: Env;
-  Variables: {
+  Variables: AppEnv["Variables"] & {
     adminToken: string;
     /** The request body, read once under the admin cap (POSTs only). */
     body?: Uint8Array;
