@@ -2,30 +2,38 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockDestinations } from "./fixtures/destinations";
 import { SHOP, shopifyOrder, shopifyRefund } from "./fixtures/shopify";
-import { postToWorker, shopifyRequest, waitForDeliveries } from "./helpers";
+import { fetchWith, postToWorker, recordingQueue, shopifyRequest, waitForDeliveries } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe("Shopify end to end: webhook → Queue → consumer → GA4 and Meta", () => {
   it("delivers one purchase to each destination, however often the order is redelivered", async () => {
     const orderId = "9100000000000000001";
+    const eventId = `shopify:${SHOP}:purchase:${orderId}`;
     const { ga4, meta } = mockDestinations();
     const order = shopifyOrder({ id: orderId, createdAt: new Date().toISOString() });
 
     const first = await postToWorker(await shopifyRequest(order, { topic: "orders/create" }));
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ status: "accepted" });
-    await vi.waitUntil(() => ga4.length === 1 && meta.length === 1, { timeout: 5000, interval: 20 });
+    expect(await first.json()).toEqual({ status: "accepted", events: [{ id: eventId, status: "accepted" }] });
+    // Final ledger rows: the consumer has sent and recorded both, and never claims them again.
+    await waitForDeliveries(eventId);
+    expect(ga4).toHaveLength(1);
+    expect(meta).toHaveLength(1);
 
+    // Redeliveries through a recording Queue: answered duplicate and enqueued nothing, so no
+    // work is left anywhere that could send this order again.
+    const queue = recordingQueue();
     for (const topic of ["orders/create", "orders/paid", "orders/paid"]) {
-      const again = await postToWorker(await shopifyRequest(order, { topic }));
-      expect(await again.json()).toMatchObject({ status: "duplicate" });
+      const again = await fetchWith(await shopifyRequest(order, { topic }), { EVENTS_QUEUE: queue });
+      expect(await again.json()).toEqual({
+        status: "duplicate",
+        events: [{ id: eventId, status: "duplicate" }],
+      });
     }
-    await settle(300);
+    expect(queue.sent).toEqual([]);
 
     expect(ga4).toHaveLength(1);
     expect(meta).toHaveLength(1);
@@ -36,7 +44,7 @@ describe("Shopify end to end: webhook → Queue → consumer → GA4 and Meta", 
     const rows = await env.DB.prepare(
       "SELECT destination, status FROM deliveries WHERE event_id = ?1 ORDER BY 1",
     )
-      .bind(`shopify:${SHOP}:purchase:${orderId}`)
+      .bind(eventId)
       .all();
     expect(rows.results).toEqual([
       { destination: "ga4", status: "sent" },

@@ -164,88 +164,148 @@ async function ledgerBalance(eventIds: string[]) {
 const conversionKey = (eventId: string) => eventId.split(":").pop() as string;
 const doubles = () => [...received.ga4.values(), ...received.meta.values()].filter((n) => n > 1).length;
 
-describe("fault injection: nothing lost, nothing doubled", () => {
-  const eventIds: string[] = [];
-  const report: string[] = [];
+/**
+ * The run as three steps, each done once and after the steps before it, whichever test asks
+ * first: so every test runs alone (`-t`) as well as in order, and sees the same seeded faults.
+ */
+function once<T>(step: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => {
+    result ??= step();
+    return result;
+  };
+}
+
+const eventIds: string[] = [];
+const report: string[] = [];
+
+/** 330 signed webhooks for 300 orders through the Worker, with faults in the Queue producer. */
+const ingest = once(async () => {
+  const now = Date.now();
+  const requests: Array<() => Promise<Request>> = [];
+  for (let i = 0; i < ORDERS.shopify; i++) {
+    const id = String(9_700_000_000_000_000_000n + BigInt(i));
+    eventIds.push(`shopify:relay-test.myshopify.com:purchase:${id}`);
+    requests.push(() => shopifyRequest(shopifyOrder({ id, createdAt: new Date(now).toISOString() })));
+  }
+  for (let i = 0; i < ORDERS.woocommerce; i++) {
+    const id = 70_000 + i;
+    eventIds.push(`woocommerce:shop.example:purchase:${id}`);
+    requests.push(() => wooRequest(wooOrder({ id })));
+  }
+  for (let i = 0; i < ORDERS.magento; i++) {
+    const entityId = String(80_000 + i);
+    eventIds.push(`magento:${MAGENTO_SHOP}:purchase:${entityId}`);
+    requests.push(() => signedMagentoRequest(JSON.stringify({ order: magentoOrder({ entityId }) })));
+  }
+  // 10 % redelivered: half right after the original, half concurrently with it.
+  const redelivered = Array.from({ length: 30 }, (_, i) => requests[(i * 10) % requests.length]);
+  const groups: Array<Array<() => Promise<Request>>> = [];
+  for (let i = 0; i < requests.length; i += 10) groups.push(requests.slice(i, i + 10));
+  redelivered.forEach((make, i) => {
+    groups[i % groups.length].push(make);
+  });
+
   let webhooks = 0;
   const answers = new Map<number, number>();
+  for (const group of groups) {
+    const responses = await Promise.all(
+      group.map(async (make) => fetchWith(await make(), { EVENTS_QUEUE: flakyQueue })),
+    );
+    for (const r of responses) answers.set(r.status, (answers.get(r.status) ?? 0) + 1);
+    webhooks += group.length;
+  }
+  const stored = await env.DB.prepare("SELECT COUNT(*) AS n FROM events").first<{ n: number }>();
+  return { webhooks, answers: Object.fromEntries(answers), stored: stored?.n, producerFailures };
+});
 
+/** The Queue and the Cron Trigger, played until nothing is left to do; then the ledger's balance. */
+const runUntilQuiescent = once(async () => {
+  const { webhooks, answers } = await ingest();
+  mockFlakyDestinations();
+  let rounds = 0;
+  let deadLettered = 0;
+  let requeuedBySweep = 0;
+  let clock = Date.now();
+  for (;;) {
+    rounds++;
+    deadLettered += (await drainQueue()).deadLettered;
+    clock += 11 * MINUTE;
+    const swept = await sweep({ ...env, EVENTS_QUEUE: flakyQueue } as Env, clock);
+    requeuedBySweep += swept.requeued;
+    if (swept.requeued === 0 && pending.length === 0) break;
+    if (rounds >= 20) throw new Error(`not quiescent after ${rounds} rounds`);
+  }
+  const { balance, unexplained } = await ledgerBalance(eventIds);
+  const delivered = (balance.ga4.sent ?? 0) + (balance.meta.sent ?? 0);
+  const dead = (balance.ga4.dead ?? 0) + (balance.meta.dead ?? 0);
+  report.push(
+    "fault injection ledger",
+    `  webhooks ${webhooks} (all answered ${Object.keys(answers).join(",")}), orders ${eventIds.length}, conversions × destinations ${eventIds.length * 2}`,
+    `  queue producer failures ${producerFailures} of ${producerSends} sends; re-enqueued by the sweep ${requeuedBySweep}; rounds ${rounds}`,
+    `  injected destination failures: ga4 ${injected.ga4}, meta ${injected.meta}; dead-lettered messages ${deadLettered}`,
+    `  ga4:  ${JSON.stringify(balance.ga4)}`,
+    `  meta: ${JSON.stringify(balance.meta)}`,
+    `  delivered ${delivered} + dead ${dead} = ${delivered + dead}; unexplained ${unexplained}; received twice ${doubles()}`,
+  );
+  return {
+    rounds,
+    balance,
+    unexplained,
+    delivered,
+    dead,
+    doubles: doubles(),
+    received: { ga4: new Map(received.ga4), meta: new Map(received.meta) },
+    injected: injected.ga4 + injected.meta,
+  };
+});
+
+/** The destinations recover and a replay drains every dead letter. */
+const recoverAndReplay = once(async () => {
+  await runUntilQuiescent();
+  healthy = true;
+  const queue = recordingQueue();
+  const replay = await replayDeliveries({ DB: env.DB, EVENTS_QUEUE: queue }, { status: "dead" });
+  for (const message of queue.sent as Array<{ eventId: string }>)
+    pending.push({ eventId: message.eventId, attempts: 1 });
+  await drainQueue();
+  const { balance, unexplained } = await ledgerBalance(eventIds);
+  report.push(
+    `  after recovery and replay (${replay.deliveries} dead deliveries, ${replay.requeued} events requeued):`,
+    `  ga4:  ${JSON.stringify(balance.ga4)}`,
+    `  meta: ${JSON.stringify(balance.meta)}`,
+    `  unexplained ${unexplained}; received twice ${doubles()}`,
+  );
+  return {
+    balance,
+    unexplained,
+    doubles: doubles(),
+    received: { ga4: received.ga4.size, meta: received.meta.size },
+  };
+});
+
+describe("fault injection: nothing lost, nothing doubled", () => {
   afterAll(() => {
     vi.restoreAllMocks();
     globalThis.printReport(`\n${report.join("\n")}\n`);
   });
 
+  // 330 requests through the whole Worker: the ceilings are for a loaded machine, not measurements.
   it("ingests 330 signed webhooks for 300 orders with faults in the Queue producer", async () => {
-    const now = Date.now();
-    const requests: Array<() => Promise<Request>> = [];
-    for (let i = 0; i < ORDERS.shopify; i++) {
-      const id = String(9_700_000_000_000_000_000n + BigInt(i));
-      eventIds.push(`shopify:relay-test.myshopify.com:purchase:${id}`);
-      requests.push(() => shopifyRequest(shopifyOrder({ id, createdAt: new Date(now).toISOString() })));
-    }
-    for (let i = 0; i < ORDERS.woocommerce; i++) {
-      const id = 70_000 + i;
-      eventIds.push(`woocommerce:shop.example:purchase:${id}`);
-      requests.push(() => wooRequest(wooOrder({ id })));
-    }
-    for (let i = 0; i < ORDERS.magento; i++) {
-      const entityId = String(80_000 + i);
-      eventIds.push(`magento:${MAGENTO_SHOP}:purchase:${entityId}`);
-      requests.push(() => signedMagentoRequest(JSON.stringify({ order: magentoOrder({ entityId }) })));
-    }
-    // 10 % redelivered: half right after the original, half concurrently with it.
-    const redelivered = Array.from({ length: 30 }, (_, i) => requests[(i * 10) % requests.length]);
-    const groups: Array<Array<() => Promise<Request>>> = [];
-    for (let i = 0; i < requests.length; i += 10) groups.push(requests.slice(i, i + 10));
-    redelivered.forEach((make, i) => {
-      groups[i % groups.length].push(make);
-    });
-
-    for (const group of groups) {
-      const responses = await Promise.all(
-        group.map(async (make) => fetchWith(await make(), { EVENTS_QUEUE: flakyQueue })),
-      );
-      for (const r of responses) answers.set(r.status, (answers.get(r.status) ?? 0) + 1);
-      webhooks += group.length;
-    }
+    const { webhooks, answers, stored, producerFailures } = await ingest();
     expect(webhooks).toBe(330);
-    expect(Object.fromEntries(answers)).toEqual({ 200: 330 });
-    const stored = await env.DB.prepare("SELECT COUNT(*) AS n FROM events").first<{ n: number }>();
-    expect(stored?.n).toBe(300);
+    expect(answers).toEqual({ 200: 330 });
+    expect(stored).toBe(300);
     expect(producerFailures).toBeGreaterThan(0);
-    // 330 requests through the whole Worker: a ceiling for a loaded machine, not a measurement.
   }, 30_000);
 
   it("runs until quiescent, then balances: every conversion delivered or dead, none twice", async () => {
-    mockFlakyDestinations();
-    let rounds = 0;
-    let deadLettered = 0;
-    let requeuedBySweep = 0;
-    let clock = Date.now();
-    for (;;) {
-      rounds++;
-      deadLettered += (await drainQueue()).deadLettered;
-      clock += 11 * MINUTE;
-      const swept = await sweep({ ...env, EVENTS_QUEUE: flakyQueue } as Env, clock);
-      requeuedBySweep += swept.requeued;
-      if (swept.requeued === 0 && pending.length === 0) break;
-      expect(rounds).toBeLessThan(20);
-    }
-    const { balance, unexplained } = await ledgerBalance(eventIds);
-    const delivered = (balance.ga4.sent ?? 0) + (balance.meta.sent ?? 0);
-    const dead = (balance.ga4.dead ?? 0) + (balance.meta.dead ?? 0);
-    report.push(
-      "fault injection ledger",
-      `  webhooks ${webhooks} (all answered ${[...answers.keys()].join(",")}), orders ${eventIds.length}, conversions × destinations ${eventIds.length * 2}`,
-      `  queue producer failures ${producerFailures} of ${producerSends} sends; re-enqueued by the sweep ${requeuedBySweep}; rounds ${rounds}`,
-      `  injected destination failures: ga4 ${injected.ga4}, meta ${injected.meta}; dead-lettered messages ${deadLettered}`,
-      `  ga4:  ${JSON.stringify(balance.ga4)}`,
-      `  meta: ${JSON.stringify(balance.meta)}`,
-      `  delivered ${delivered} + dead ${dead} = ${delivered + dead}; unexplained ${unexplained}; received twice ${doubles()}`,
-    );
+    const { rounds, balance, unexplained, delivered, dead, doubles, received, injected } =
+      await runUntilQuiescent();
+    expect(rounds).toBeLessThan(20);
     expect(unexplained).toBe(0);
     expect(delivered + dead).toBe(eventIds.length * 2);
-    expect(doubles()).toBe(0);
+    expect(doubles).toBe(0);
     for (const eventId of eventIds) {
       const key = conversionKey(eventId);
       const ga4Status = received.ga4.get(`purchase:${key}`) ?? 0;
@@ -253,31 +313,18 @@ describe("fault injection: nothing lost, nothing doubled", () => {
       expect(ga4Status + metaStatus).toBeLessThanOrEqual(2);
     }
     // Every conversion the ledger calls sent was received exactly once, and no dead one at all.
-    const sentGa4 = balance.ga4.sent ?? 0;
-    expect(received.ga4.size).toBe(sentGa4);
+    expect(received.ga4.size).toBe(balance.ga4.sent ?? 0);
     expect(received.meta.size).toBe(balance.meta.sent ?? 0);
-    expect(injected.ga4 + injected.meta).toBeGreaterThan(0);
-  });
+    expect(injected).toBeGreaterThan(0);
+  }, 60_000);
 
   it("drains every dead letter to delivered once the destinations recover, still none twice", async () => {
-    healthy = true;
-    const queue = recordingQueue();
-    const replay = await replayDeliveries({ DB: env.DB, EVENTS_QUEUE: queue }, { status: "dead" });
-    for (const message of queue.sent as Array<{ eventId: string }>)
-      pending.push({ eventId: message.eventId, attempts: 1 });
-    await drainQueue();
-    const { balance, unexplained } = await ledgerBalance(eventIds);
-    report.push(
-      `  after recovery and replay (${replay.deliveries} dead deliveries, ${replay.requeued} events requeued):`,
-      `  ga4:  ${JSON.stringify(balance.ga4)}`,
-      `  meta: ${JSON.stringify(balance.meta)}`,
-      `  unexplained ${unexplained}; received twice ${doubles()}`,
-    );
+    const { balance, unexplained, doubles, received } = await recoverAndReplay();
     expect(balance.ga4).toEqual({ sent: eventIds.length });
     expect(balance.meta).toEqual({ sent: eventIds.length });
     expect(unexplained).toBe(0);
-    expect(doubles()).toBe(0);
-    expect(received.ga4.size).toBe(eventIds.length);
-    expect(received.meta.size).toBe(eventIds.length);
-  });
+    expect(doubles).toBe(0);
+    expect(received.ga4).toBe(eventIds.length);
+    expect(received.meta).toBe(eventIds.length);
+  }, 60_000);
 });

@@ -85,13 +85,30 @@ describe("body cap", () => {
 });
 
 describe("retry backoff", () => {
-  it("grows exponentially with jitter and honours Retry-After", () => {
-    expect(retryDelaySeconds(1, undefined, () => 0.5)).toBe(30);
-    expect(retryDelaySeconds(2, undefined, () => 0.5)).toBe(60);
-    expect(retryDelaySeconds(3, undefined, () => 0)).toBe(96);
-    expect(retryDelaySeconds(3, undefined, () => 1)).toBe(144);
-    expect(retryDelaySeconds(1, 120, () => 0.5)).toBe(120);
-    expect(retryDelaySeconds(30, undefined, () => 1)).toBe(12 * 3600 * 0 + Math.round(6 * 3600 * 1.2));
-    expect(retryDelaySeconds(1, 10 ** 9)).toBe(12 * 3600);
+  // The policy as README ("30 s doubling, at most 6 h, never less than a Retry-After") and
+  // src/retry.ts ("±20 % jitter"; Queues take at most 12 h) state it: the n-th failed try waits
+  // 30·2^(n-1) s, capped at 21 600 s, then ×0.8…×1.2; a longer Retry-After wins; never over 43 200 s.
+  it.each<[number, number | undefined, number, number]>([
+    // attempts, Retry-After (s), shortest, longest
+    [1, undefined, 24, 36],
+    [2, undefined, 48, 72],
+    [3, undefined, 96, 144],
+    [4, undefined, 192, 288],
+    [10, undefined, 12_288, 18_432],
+    [11, undefined, 17_280, 25_920],
+    [30, undefined, 17_280, 25_920],
+    [1, 120, 120, 120],
+    [3, 100, 100, 144],
+    [3, 200, 200, 200],
+    [2, 59.2, 60, 72],
+    [1, 1_000_000_000, 43_200, 43_200],
+  ])("attempt %i, Retry-After %s → between %i and %i s", (attempts, retryAfter, shortest, longest) => {
+    expect(retryDelaySeconds(attempts, retryAfter, () => 0)).toBe(shortest);
+    expect(retryDelaySeconds(attempts, retryAfter, () => 1)).toBe(longest);
+    for (let i = 0; i < 50; i++) {
+      const delay = retryDelaySeconds(attempts, retryAfter);
+      expect(delay).toBeGreaterThanOrEqual(shortest);
+      expect(delay).toBeLessThanOrEqual(longest);
+    }
   });
 });

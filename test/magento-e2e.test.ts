@@ -8,32 +8,41 @@ import {
   recentMagentoTime,
   signedMagentoRequest,
 } from "./fixtures/magento";
-import { postToWorker, waitForDeliveries } from "./helpers";
+import { fetchWith, postToWorker, recordingQueue, waitForDeliveries } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const send = async (body: unknown) => postToWorker(await signedMagentoRequest(JSON.stringify(body)));
 
 describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", () => {
   it("delivers one purchase to each destination, however often the order is saved", async () => {
     const orderId = "9300001";
+    const eventId = `magento:${MAGENTO_SHOP}:purchase:${orderId}`;
     const { ga4, meta } = mockDestinations();
     const order = magentoOrder({ entityId: orderId, createdAt: recentMagentoTime() });
 
     const first = await send({ order });
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ status: "accepted" });
-    await vi.waitUntil(() => ga4.length === 1 && meta.length === 1, { timeout: 5000, interval: 20 });
+    expect(await first.json()).toEqual({ status: "accepted", events: [{ id: eventId, status: "accepted" }] });
+    // Final ledger rows: the consumer has sent and recorded both, and never claims them again.
+    await waitForDeliveries(eventId);
+    expect(ga4).toHaveLength(1);
+    expect(meta).toHaveLength(1);
 
+    // Saves through a recording Queue: answered duplicate and enqueued nothing, so no work is
+    // left anywhere that could send this order again.
+    const queue = recordingQueue();
     for (const state of ["processing", "complete", "complete"]) {
-      const again = await send({ order: { ...order, state } });
-      expect(await again.json()).toMatchObject({ status: "duplicate" });
+      const request = await signedMagentoRequest(JSON.stringify({ order: { ...order, state } }));
+      const again = await fetchWith(request, { EVENTS_QUEUE: queue });
+      expect(await again.json()).toEqual({
+        status: "duplicate",
+        events: [{ id: eventId, status: "duplicate" }],
+      });
     }
-    await settle(300);
+    expect(queue.sent).toEqual([]);
 
     expect(ga4).toHaveLength(1);
     expect(meta).toHaveLength(1);
@@ -45,7 +54,7 @@ describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", 
     const rows = await env.DB.prepare(
       "SELECT destination, status FROM deliveries WHERE event_id = ?1 ORDER BY 1",
     )
-      .bind(`magento:${MAGENTO_SHOP}:purchase:${orderId}`)
+      .bind(eventId)
       .all();
     expect(rows.results).toEqual([
       { destination: "ga4", status: "sent" },

@@ -93,8 +93,9 @@ describe("magentoPurchase", () => {
     order.addresses = [{ ...(order.billing_address as object), address_type: "billing" }];
     delete order.billing_address;
     const event = await magentoPurchase(MagentoOrder.parse(order), "magento");
-    expect(event.identity.meta.zp).toBeDefined();
-    expect(event.identity.meta.ph).toBeDefined();
+    // SHA-256 of "94103" and "14155550123" (Meta's normalized US postcode and phone), from openssl.
+    expect(event.identity.meta.zp).toBe("91dc2519ea98c5002cf2091e6a12b772eafdce9dca618e626d7d3b8275361789");
+    expect(event.identity.meta.ph).toBe("413ba75461ab5f99d36820e561ea97e2bd80f9cb586f7ecea6cf4c496518950a");
   });
 });
 

@@ -436,3 +436,65 @@ describe("Adobe I/O Events are off until the owner turns them on", () => {
     expect(await response.text()).not.toContain("8ec8d794");
   });
 });
+
+/**
+ * A known answer for MAGENTO_AUTH=hmac: the signature was computed outside the project, so a
+ * bug shared by the tests' signer and the verifier cannot pass. Computed with
+ *   printf '%s' "$BODY" | openssl dgst -sha256 -hmac 'kat-magento-secret-2026' -binary | base64
+ * (and the same with node:crypto's createHmac). The body is UTF-8 ("é", "è" as two bytes each).
+ */
+describe("Magento X-Tagrelay-Signature known-answer vector", () => {
+  const KAT = {
+    secret: "kat-magento-secret-2026",
+    store: "https://kat-magento.example/",
+    body: '{"eventName":"observer.catalog_product_save_after","data":{"product":{"sku":"MUG-CAFE","name":"Café crème mug"}}}',
+    signature: "P/ZRZYkfTPegmw42ClAjmzzBiCKeGHcOvaicPNEXyiw=",
+  };
+  /** The signature with its first character changed. */
+  const FLIPPED = "Q/ZRZYkfTPegmw42ClAjmzzBiCKeGHcOvaicPNEXyiw=";
+
+  const send = async (signature: string) => {
+    const queue = recordingQueue();
+    const before = globalThis.capturedLogLines.length;
+    const response = await fetchWith(
+      new Request("https://relay.test/webhooks/magento", {
+        method: "POST",
+        body: KAT.body,
+        headers: { "content-type": "application/json", "x-tagrelay-signature": signature },
+      }),
+      { MAGENTO_WEBHOOK_SECRET: KAT.secret, MAGENTO_URL: KAT.store, EVENTS_QUEUE: queue } as Partial<Env>,
+    );
+    const logs = globalThis.capturedLogLines
+      .slice(before)
+      .filter((l) => l.includes('"msg":"webhook"'))
+      .map((l) => JSON.parse(l));
+    return { response, queue, logs };
+  };
+
+  it("the literal signature passes (MAGENTO_AUTH defaults to hmac): the body is then read, and holds no order", async () => {
+    const { response, queue, logs } = await send(KAT.signature);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: "ignored",
+      reason: "no conversion in this webhook",
+      events: [],
+    });
+    expect(queue.sent).toEqual([]);
+    expect(logs).toMatchObject([{ outcome: "ignored", status: 200, shop: "kat-magento.example" }]);
+  });
+
+  it("the same signature with one character changed → 401", async () => {
+    expect(FLIPPED).not.toBe(KAT.signature);
+    const { response, queue, logs } = await send(FLIPPED);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ status: "rejected", reason: "unauthorized" });
+    expect(queue.sent).toEqual([]);
+    expect(logs).toMatchObject([
+      {
+        outcome: "rejected",
+        status: 401,
+        detail: "x-tagrelay-signature does not match MAGENTO_WEBHOOK_SECRET",
+      },
+    ]);
+  });
+});

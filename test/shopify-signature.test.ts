@@ -98,13 +98,83 @@ describe("Shopify signature verification", () => {
   });
 
   it("answers 503 and logs loudly when no secret is configured", async () => {
+    const before = globalThis.capturedLogLines.length;
     const request = await shopifyRequest(shopifyOrder());
     const response = await fetchWith(request, { SHOPIFY_WEBHOOK_SECRET: "" } as Partial<Env>);
     expect(response.status).toBe(503);
-    const lines = globalThis.capturedLogLines.filter((l) => l.includes("webhook source not configured"));
-    expect(JSON.parse(lines.at(-1) ?? "{}")).toMatchObject({
-      level: "error",
-      fix: "set SHOPIFY_WEBHOOK_SECRET",
-    });
+    const lines = globalThis.capturedLogLines
+      .slice(before)
+      .filter((l) => l.includes("webhook source not configured"))
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      {
+        level: "error",
+        msg: "webhook source not configured",
+        source: "shopify",
+        fix: "set SHOPIFY_WEBHOOK_SECRET",
+      },
+    ]);
+  });
+});
+
+/**
+ * A known answer: the signature was computed outside the project, so a bug shared by the
+ * tests' signer (hmacBase64) and the verifier cannot pass. Computed with
+ *   printf '%s' "$BODY" | openssl dgst -sha256 -hmac 'kat-shopify-secret-2026' -binary | base64
+ * (and the same with node:crypto's createHmac). The body is UTF-8 ("é", "è" as two bytes each).
+ */
+describe("Shopify known-answer vector", () => {
+  const KAT = {
+    secret: "kat-shopify-secret-2026",
+    shop: "kat-vector.myshopify.com",
+    body: '{"id":632910392,"title":"Café crème mug","handle":"cafe-creme-mug"}',
+    signature: "rKeeMFud+iRRrFbmmM9XMMXuKteTnhWVWmxQ1JArONU=",
+  };
+  /** The signature with its first character changed. */
+  const FLIPPED = "sKeeMFud+iRRrFbmmM9XMMXuKteTnhWVWmxQ1JArONU=";
+
+  const send = async (signature: string) => {
+    const queue = recordingQueue();
+    const before = globalThis.capturedLogLines.length;
+    const response = await fetchWith(
+      new Request("https://relay.test/webhooks/shopify", {
+        method: "POST",
+        body: KAT.body,
+        headers: {
+          "content-type": "application/json",
+          "x-shopify-topic": "products/update",
+          "x-shopify-shop-domain": KAT.shop,
+          "x-shopify-webhook-id": "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+          "x-shopify-hmac-sha256": signature,
+        },
+      }),
+      { SHOPIFY_WEBHOOK_SECRET: KAT.secret, SHOPIFY_SHOP: KAT.shop, EVENTS_QUEUE: queue } as Partial<Env>,
+    );
+    const logs = globalThis.capturedLogLines
+      .slice(before)
+      .filter((l) => l.includes('"msg":"webhook"'))
+      .map((l) => JSON.parse(l));
+    return { response, queue, logs };
+  };
+
+  it("the literal signature passes: the topic is then read, and this one is not used", async () => {
+    const { response, queue, logs } = await send(KAT.signature);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ignored", reason: "topic not used", events: [] });
+    expect(queue.sent).toEqual([]);
+    expect(logs).toMatchObject([
+      { outcome: "ignored", status: 200, shop: KAT.shop, topic: "products/update" },
+    ]);
+  });
+
+  it("the same signature with one character changed → 401", async () => {
+    expect(FLIPPED).not.toBe(KAT.signature);
+    const { response, queue, logs } = await send(FLIPPED);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ status: "rejected", reason: "unauthorized" });
+    expect(queue.sent).toEqual([]);
+    expect(logs).toMatchObject([
+      { outcome: "rejected", status: 401, detail: "signature does not match SHOPIFY_WEBHOOK_SECRET" },
+    ]);
   });
 });

@@ -61,9 +61,28 @@ describe("outbox sweep", () => {
     expect(await countRows("deliveries", "event_id = ?1", eventId)).toBe(0);
   });
 
-  it("runs from the Cron Trigger", async () => {
-    const controller = createScheduledController({ scheduledTime: new Date(), cron: "*/10 * * * *" });
-    await worker.scheduled(controller, { ...env, EVENTS_QUEUE: recordingQueue() });
-    expect(globalThis.capturedLogLines.some((l) => l.includes('"msg":"sweep"'))).toBe(true);
+  it("runs from the Cron Trigger at the controller's scheduledTime", async () => {
+    const before = globalThis.capturedLogLines.length;
+    const eventId = await store("9400000000000000005", recordingQueue(true));
+    // Received 5 minutes ago: not stranded now, stranded at a scheduledTime 6 minutes from now.
+    // Events of earlier tests are seconds old, so this run finds this one event and nothing else.
+    const now = Date.now();
+    await env.DB.prepare("UPDATE events SET received_at = ?1 WHERE id = ?2")
+      .bind(new Date(now - 5 * MINUTE).toISOString(), eventId)
+      .run();
+    const queue = recordingQueue();
+    const controller = createScheduledController({
+      scheduledTime: new Date(now + 6 * MINUTE),
+      cron: "*/10 * * * *",
+    });
+    await worker.scheduled(controller, { ...env, EVENTS_QUEUE: queue });
+    expect(queue.sent).toEqual([{ eventId }]);
+    const row = await env.DB.prepare("SELECT enqueue_error FROM events WHERE id = ?1").bind(eventId).first();
+    expect(row).toEqual({ enqueue_error: null });
+    const sweeps = globalThis.capturedLogLines
+      .slice(before)
+      .filter((l) => l.includes('"msg":"sweep"'))
+      .map((l) => JSON.parse(l));
+    expect(sweeps).toEqual([{ level: "info", msg: "sweep", requeued: 1, purged: 0, clientCleared: 0 }]);
   });
 });

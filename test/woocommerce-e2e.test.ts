@@ -2,17 +2,16 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockDestinations } from "./fixtures/destinations";
 import { WOO_SHOP, wooDate, wooOrder, wooRequest } from "./fixtures/woocommerce";
-import { postToWorker, waitForDeliveries } from "./helpers";
+import { fetchWith, postToWorker, recordingQueue, waitForDeliveries } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe("WooCommerce end to end: webhook → Queue → consumer → GA4 and Meta", () => {
   it("delivers one purchase to each destination, however often the order is updated", async () => {
     const orderId = 91001;
+    const eventId = `woocommerce:${WOO_SHOP}:purchase:${orderId}`;
     const { ga4, meta } = mockDestinations();
     const now = wooDate(new Date());
     const order = (status: string) => wooOrder({ id: orderId, status, createdAt: now, paidAt: now });
@@ -21,14 +20,23 @@ describe("WooCommerce end to end: webhook → Queue → consumer → GA4 and Met
     expect(await pending.json()).toMatchObject({ status: "ignored" });
     const first = await postToWorker(await wooRequest(order("processing")));
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ status: "accepted" });
-    await vi.waitUntil(() => ga4.length === 1 && meta.length === 1, { timeout: 5000, interval: 20 });
+    expect(await first.json()).toEqual({ status: "accepted", events: [{ id: eventId, status: "accepted" }] });
+    // Final ledger rows: the consumer has sent and recorded both, and never claims them again.
+    await waitForDeliveries(eventId);
+    expect(ga4).toHaveLength(1);
+    expect(meta).toHaveLength(1);
 
+    // Updates through a recording Queue: answered duplicate and enqueued nothing, so no work
+    // is left anywhere that could send this order again.
+    const queue = recordingQueue();
     for (const status of ["processing", "completed", "completed"]) {
-      const again = await postToWorker(await wooRequest(order(status)));
-      expect(await again.json()).toMatchObject({ status: "duplicate" });
+      const again = await fetchWith(await wooRequest(order(status)), { EVENTS_QUEUE: queue });
+      expect(await again.json()).toEqual({
+        status: "duplicate",
+        events: [{ id: eventId, status: "duplicate" }],
+      });
     }
-    await settle(300);
+    expect(queue.sent).toEqual([]);
 
     expect(ga4).toHaveLength(1);
     expect(meta).toHaveLength(1);
@@ -41,7 +49,7 @@ describe("WooCommerce end to end: webhook → Queue → consumer → GA4 and Met
     const rows = await env.DB.prepare(
       "SELECT destination, status FROM deliveries WHERE event_id = ?1 ORDER BY 1",
     )
-      .bind(`woocommerce:${WOO_SHOP}:purchase:${orderId}`)
+      .bind(eventId)
       .all();
     expect(rows.results).toEqual([
       { destination: "ga4", status: "sent" },

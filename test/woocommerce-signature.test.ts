@@ -116,3 +116,73 @@ describe("WooCommerce's delivery URL ping", () => {
     expect(response.status).toBe(503);
   });
 });
+
+/**
+ * A known answer: the signature was computed outside the project over the bytes PHP sends
+ * (`\/` and `\u00e9` escapes, as wp_json_encode writes them), so a bug shared by the tests'
+ * signer and the verifier cannot pass. Computed with
+ *   printf '%s' "$BODY" | openssl dgst -sha256 -hmac 'kat-woocommerce-secret-2026' -binary | base64
+ * (BODY in single quotes, so its backslashes stay) and the same with node:crypto's createHmac.
+ */
+describe("WooCommerce known-answer vector", () => {
+  const KAT = {
+    secret: "kat-woocommerce-secret-2026",
+    site: "https://kat-woo.example/",
+    body: String.raw`{"id":93,"name":"Caf\u00e9 cr\u00e8me mug","permalink":"https:\/\/kat-woo.example\/product\/cafe-creme-mug\/"}`,
+    signature: "vX3iAvuNevClLDIYzW05bRaTqwtuDHklD9PjEPqzj3g=",
+  };
+  /** The signature with its first character changed. */
+  const FLIPPED = "wX3iAvuNevClLDIYzW05bRaTqwtuDHklD9PjEPqzj3g=";
+
+  const send = async (signature: string) => {
+    const queue = recordingQueue();
+    const before = globalThis.capturedLogLines.length;
+    const response = await fetchWith(
+      new Request("https://relay.test/webhooks/woocommerce", {
+        method: "POST",
+        body: KAT.body,
+        headers: {
+          "content-type": "application/json",
+          "x-wc-webhook-source": KAT.site,
+          "x-wc-webhook-topic": "product.updated",
+          "x-wc-webhook-resource": "product",
+          "x-wc-webhook-event": "updated",
+          "x-wc-webhook-signature": signature,
+          "x-wc-webhook-id": "31",
+          "x-wc-webhook-delivery-id": "5f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        },
+      }),
+      {
+        WOOCOMMERCE_WEBHOOK_SECRET: KAT.secret,
+        WOOCOMMERCE_URL: KAT.site,
+        EVENTS_QUEUE: queue,
+      } as Partial<Env>,
+    );
+    const logs = globalThis.capturedLogLines
+      .slice(before)
+      .filter((l) => l.includes('"msg":"webhook"'))
+      .map((l) => JSON.parse(l));
+    return { response, queue, logs };
+  };
+
+  it("the literal signature passes: the topic is then read, and this one is not used", async () => {
+    const { response, queue, logs } = await send(KAT.signature);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ignored", reason: "topic not used", events: [] });
+    expect(queue.sent).toEqual([]);
+    expect(logs).toMatchObject([
+      { outcome: "ignored", status: 200, shop: "kat-woo.example", topic: "product.updated" },
+    ]);
+  });
+
+  it("the same signature with one character changed → 401", async () => {
+    expect(FLIPPED).not.toBe(KAT.signature);
+    const { response, queue, logs } = await send(FLIPPED);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ status: "rejected", reason: "unauthorized" });
+    expect(queue.sent).toEqual([]);
+    expect(logs).toMatchObject([
+      { outcome: "rejected", status: 401, detail: "signature does not match WOOCOMMERCE_WEBHOOK_SECRET" },
+    ]);
+  });
+});
