@@ -113,10 +113,20 @@ export async function waitForDeliveries(eventId: string, count = 2): Promise<voi
   );
 }
 
-/** The last `webhook` log line, parsed: what the owner sees in `wrangler tail` for a request. */
+let lastSeenWebhookLine = -1;
+
+/**
+ * The newest `webhook` log line, parsed: what the owner sees in `wrangler tail` for a request.
+ * It must be newer than the one the previous call returned, so a request that logged nothing
+ * cannot pass on an earlier request's line.
+ */
 export function lastWebhookLog(): Record<string, unknown> {
-  const line = [...globalThis.capturedLogLines].reverse().find((l) => l.includes('"msg":"webhook"'));
-  return line ? JSON.parse(line) : {};
+  const lines = globalThis.capturedLogLines;
+  let index = lines.length - 1;
+  while (index >= 0 && !lines[index].includes('"msg":"webhook"')) index--;
+  expect(index, "a new webhook log line").toBeGreaterThan(lastSeenWebhookLine);
+  lastSeenWebhookLine = index;
+  return JSON.parse(lines[index]);
 }
 
 /**
