@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type Config, loadConfig } from "./config";
-import { dryRunTransport } from "./destinations/dry-run";
+import { dryRunFor } from "./destinations/dry-run";
 import { ga4 } from "./destinations/ga4";
 import type { Transport } from "./destinations/http";
 import { meta } from "./destinations/meta";
@@ -8,7 +8,6 @@ import type { DeliveryOutcome, Destination } from "./destinations/types";
 import type { CommerceEvent } from "./events";
 import {
   claimDeliveries,
-  FINAL_STATUSES,
   type LedgerUpdate,
   loadEvents,
   markDead,
@@ -17,6 +16,7 @@ import {
   recordOutcomes,
 } from "./ledger";
 import { logError, logInfo, logWarn } from "./lib/log";
+import { isFinal, OUTCOME, STATUS } from "./model/statuses";
 import { retryDelaySeconds } from "./retry";
 
 const QueueMessageBody = z.object({ eventId: z.string().min(1) });
@@ -43,7 +43,7 @@ async function deliverSafely(
       error: (error as Error).message,
     });
     return new Map(
-      events.map((e) => [e.id, { status: "retry", reason: "internal error" } as DeliveryOutcome]),
+      events.map((e) => [e.id, { status: OUTCOME.retry, reason: "internal error" } as DeliveryOutcome]),
     );
   }
 }
@@ -66,7 +66,7 @@ async function deliverClaimed(
       if (mine.length === 0) return;
       const results = await deliverSafely(d, mine, config, new Date(now), transport);
       for (const e of mine) {
-        const outcome = results.get(e.id) ?? { status: "retry", reason: "no outcome returned" };
+        const outcome = results.get(e.id) ?? { status: OUTCOME.retry, reason: "no outcome returned" };
         outcomes.set(pairKey({ eventId: e.id, destination: d.name }), outcome);
       }
     }),
@@ -88,9 +88,9 @@ function pendingDelay(
     const key = pairKey({ eventId, destination: d.name });
     const outcome = outcomes.get(key);
     const other = others.get(key);
-    if (outcome?.status === "retry") {
+    if (outcome?.status === OUTCOME.retry) {
       delay = Math.max(delay ?? 0, retryDelaySeconds(attempts, outcome.retryAfterSeconds));
-    } else if (!outcome && other && !FINAL_STATUSES.has(other.status)) {
+    } else if (!outcome && other && !isFinal(other.status)) {
       // Another consumer holds it: look again once its lease has lapsed.
       delay = Math.max(delay ?? 0, Math.ceil(((other.leaseUntil ?? now) - now) / 1000) + 1);
     }
@@ -114,9 +114,9 @@ function isSettled(
     destinations.every((d) => {
       const key = pairKey({ eventId, destination: d.name });
       const outcome = outcomes.get(key);
-      if (outcome) return outcome.status !== "retry";
+      if (outcome) return outcome.status !== OUTCOME.retry;
       const other = others.get(key);
-      return other !== undefined && FINAL_STATUSES.has(other.status);
+      return other !== undefined && isFinal(other.status);
     })
   );
 }
@@ -126,12 +126,12 @@ function logDelivery(update: LedgerUpdate): void {
   const fields = {
     eventId,
     destination,
-    outcome: dryRunBody !== undefined && outcome.status === "sent" ? "dry-run" : outcome.status,
+    outcome: dryRunBody !== undefined && outcome.status === OUTCOME.sent ? STATUS["dry-run"] : outcome.status,
     httpStatus: "httpStatus" in outcome ? outcome.httpStatus : undefined,
     reason: outcome.reason,
   };
-  if (outcome.status === "failed") logError("delivery", fields);
-  else if (outcome.status === "retry") logWarn("delivery", fields);
+  if (outcome.status === OUTCOME.failed) logError("delivery", fields);
+  else if (outcome.status === OUTCOME.retry) logWarn("delivery", fields);
   else logInfo("delivery", fields);
 }
 
@@ -184,7 +184,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       pairs.set(pairKey({ eventId, destination: d.name }), { eventId, destination: d.name });
   }
   const { claimed, others } = await claimDeliveries(env.DB, [...pairs.values()], now);
-  const dryRun = config.DESTINATIONS_MODE === "dry-run" ? dryRunTransport() : undefined;
+  const dryRun = dryRunFor(config);
   const outcomes = await deliverClaimed(destinations, claimed, events, config, now, dryRun?.transport);
 
   const delays = new Map<string, number | undefined>();

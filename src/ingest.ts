@@ -1,6 +1,7 @@
 import type { Config } from "./config";
 import type { CommerceEvent } from "./events";
 import { logError } from "./lib/log";
+import { EVENT, type EventStatus } from "./model/statuses";
 import { resolveReversals } from "./reversal";
 import type { NormalizedEvent, Reversal, WebhookMeta } from "./sources/types";
 
@@ -10,7 +11,6 @@ export interface QueueMessage {
   eventId: string;
 }
 
-export type EventStatus = "accepted" | "duplicate" | "not_applicable" | "too_old";
 export type IngestResult =
   | { ok: true; events: Array<{ id: string; status: EventStatus }>; queued: boolean }
   | { ok: false; reason: string };
@@ -74,14 +74,14 @@ export async function ingestEvents(
   }
   const normalized = [...given, ...reversed.events];
   const ids = [...normalized.map((n) => n.event.id), ...reversed.notApplicable];
-  const status = new Map<string, EventStatus>(ids.map((id) => [id, "duplicate"]));
-  for (const id of reversed.notApplicable) status.set(id, "not_applicable");
+  const status = new Map<string, EventStatus>(ids.map((id) => [id, EVENT.duplicate]));
+  for (const id of reversed.notApplicable) status.set(id, EVENT.not_applicable);
   // Rows are purged after RETENTION_DAYS, so an older conversion (a replayed capture, a very
   // late topic) could no longer be recognised as a duplicate: it is refused, not counted twice.
   const oldest = Date.now() - config.RETENTION_DAYS * 86_400_000;
   const current = normalized.filter((n) => {
     const tooOld = Date.parse(n.event.occurredAt) < oldest;
-    if (tooOld) status.set(n.event.id, "too_old");
+    if (tooOld) status.set(n.event.id, EVENT.too_old);
     return !tooOld;
   });
   const seen = await Promise.all(current.map((n) => env.DEDUPE_KV.get(DEDUPE_PREFIX + n.event.id)));
@@ -101,7 +101,7 @@ export async function ingestEvents(
           (!n.onlyIfRecorded || recorded.has(n.onlyIfRecorded)) &&
           (!n.unlessRecorded || !recorded.has(n.unlessRecorded)),
       );
-      for (const n of fresh) if (!candidates.includes(n)) status.set(n.event.id, "not_applicable");
+      for (const n of fresh) if (!candidates.includes(n)) status.set(n.event.id, EVENT.not_applicable);
     }
     if (candidates.length) {
       const now = new Date().toISOString();
@@ -110,7 +110,7 @@ export async function ingestEvents(
         stored.push(n.event.id);
         if (results[i].meta.changes > 0) {
           winners.push(n.event);
-          status.set(n.event.id, "accepted");
+          status.set(n.event.id, EVENT.accepted);
         }
       });
     }
@@ -144,7 +144,7 @@ export async function ingestEvents(
       ),
     ).catch((error) => logError("kv put failed", { error: (error as Error).message.slice(0, 200) })),
   );
-  return { ok: true, events: ids.map((id) => ({ id, status: status.get(id) ?? "duplicate" })), queued };
+  return { ok: true, events: ids.map((id) => ({ id, status: status.get(id) ?? EVENT.duplicate })), queued };
 }
 
 async function markEnqueueError(db: D1Database, events: CommerceEvent[], reason: string): Promise<void> {

@@ -1,25 +1,13 @@
-import type { DeliveryOutcome, DestinationName } from "./destinations/types";
+import type { DeliveryOutcome } from "./destinations/types";
 import { CommerceEvent } from "./events";
-
-export type DeliveryStatus =
-  | "sending"
-  | "retrying"
-  | "sent"
-  | "failed"
-  | "skipped"
-  | "expired"
-  | "dead"
-  | "dry-run";
-
-/** States after which a destination is never tried again for that event (until a replay resets it). */
-export const FINAL_STATUSES: ReadonlySet<string> = new Set([
-  "sent",
-  "failed",
-  "skipped",
-  "expired",
-  "dead",
-  "dry-run",
-]);
+import {
+  type DeliveryStatus,
+  type DestinationName,
+  FINAL_STATUSES,
+  OUTCOME,
+  type OutcomeStatus,
+  STATUS,
+} from "./model/statuses";
 
 /** How long a consumer holds a delivery while it sends; a crashed consumer's claim lapses after this. */
 export const LEASE_MS = 60_000;
@@ -35,7 +23,7 @@ export interface Pair {
  */
 const SETTLED = `EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id
-    AND d.status NOT IN (${[...FINAL_STATUSES].map((s) => `'${s}'`).join(", ")}))`;
+    AND d.status NOT IN (${FINAL_STATUSES.map((s) => `'${s}'`).join(", ")}))`;
 
 /** Sets `client` to `{}`; rows already without client data match nothing, so are not written. */
 const FORGET_CLIENT = `UPDATE events SET payload = json_set(payload, '$.client', json('{}'))
@@ -103,14 +91,14 @@ export async function claimDeliveries(
     db
       .prepare(
         `INSERT INTO deliveries (event_id, destination, status, attempts, lease_until, created_at, updated_at)
-         VALUES (?1, ?2, 'sending', 1, ?3, ?4, ?4)
+         VALUES (?1, ?2, ?6, 1, ?3, ?4, ?4)
          ON CONFLICT (event_id, destination) DO UPDATE SET
-           status = 'sending', attempts = deliveries.attempts + 1, lease_until = excluded.lease_until,
+           status = ?6, attempts = deliveries.attempts + 1, lease_until = excluded.lease_until,
            updated_at = excluded.updated_at
-         WHERE deliveries.status = 'retrying' OR (deliveries.status = 'sending' AND deliveries.lease_until < ?5)
+         WHERE deliveries.status = ?7 OR (deliveries.status = ?6 AND deliveries.lease_until < ?5)
          RETURNING event_id, destination`,
       )
-      .bind(p.eventId, p.destination, now + LEASE_MS, stamp, now),
+      .bind(p.eventId, p.destination, now + LEASE_MS, stamp, now, STATUS.sending, STATUS.retrying),
   );
   const results = await db.batch<{ event_id: string; destination: DestinationName }>(claims);
   const claimed: Pair[] = [];
@@ -139,12 +127,12 @@ export function pairKey(p: Pair): string {
   return `${p.destination}\u0000${p.eventId}`;
 }
 
-const STATUS_OF: Record<DeliveryOutcome["status"], DeliveryStatus> = {
-  sent: "sent",
-  retry: "retrying",
-  failed: "failed",
-  skipped: "skipped",
-  expired: "expired",
+const STATUS_OF: Record<OutcomeStatus, DeliveryStatus> = {
+  sent: STATUS.sent,
+  retry: STATUS.retrying,
+  failed: STATUS.failed,
+  skipped: STATUS.skipped,
+  expired: STATUS.expired,
 };
 
 export interface LedgerUpdate extends Pair {
@@ -175,7 +163,9 @@ export async function recordOutcomes(
            WHERE event_id = ?6 AND destination = ?7`,
         )
         .bind(
-          dryRunBody !== undefined && outcome.status === "sent" ? "dry-run" : STATUS_OF[outcome.status],
+          dryRunBody !== undefined && outcome.status === OUTCOME.sent
+            ? STATUS["dry-run"]
+            : STATUS_OF[outcome.status],
           "httpStatus" in outcome ? (outcome.httpStatus ?? null) : null,
           (outcome.reason ?? null)?.slice(0, 500) ?? null,
           nextAttemptAt ?? null,
@@ -200,10 +190,10 @@ export async function markDead(db: D1Database, eventIds: string[], now: number):
     ...eventIds.map((id) =>
       db
         .prepare(
-          `UPDATE deliveries SET status = 'dead', lease_until = NULL, next_attempt_at = NULL, updated_at = ?1
-           WHERE event_id = ?2 AND status IN ('retrying', 'sending')`,
+          `UPDATE deliveries SET status = ?3, lease_until = NULL, next_attempt_at = NULL, updated_at = ?1
+           WHERE event_id = ?2 AND status IN (?4, ?5)`,
         )
-        .bind(stamp, id),
+        .bind(stamp, id, STATUS.dead, STATUS.retrying, STATUS.sending),
     ),
     ...forgetClient(db, eventIds),
   ]);

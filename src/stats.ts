@@ -1,4 +1,5 @@
 import { logWarn } from "./lib/log";
+import type { WebhookOutcome } from "./model/statuses";
 
 /** At most one D1 write per isolate in this interval, however busy the webhook stream is. */
 export const FLUSH_EVERY_MS = 10_000;
@@ -23,7 +24,7 @@ export function countWebhook(
   db: D1Database,
   ctx: ExecutionContext,
   source: string,
-  outcome: string,
+  outcome: WebhookOutcome,
   now = Date.now(),
 ): void {
   const key = `${hourOf(now)}\u0000${source}\u0000${outcome}`;

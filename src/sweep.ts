@@ -3,6 +3,7 @@ import { DESTINATIONS } from "./consumer";
 import type { QueueMessage } from "./ingest";
 import { forgetStaleClients } from "./ledger";
 import { logError, logInfo } from "./lib/log";
+import { STATUS } from "./model/statuses";
 
 /** An event this old with no delivery rows never reached the consumer. */
 const STRANDED_AFTER_MS = 10 * 60_000;
@@ -46,10 +47,15 @@ export async function sweep(
            WHERE e.received_at < ?1
              AND (e.enqueue_error IS NOT NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id))
            UNION
-           SELECT DISTINCT event_id FROM deliveries WHERE status = 'retrying' AND next_attempt_at < ?2
+           SELECT DISTINCT event_id FROM deliveries WHERE status = ?4 AND next_attempt_at < ?2
            LIMIT ?3`,
         )
-        .bind(new Date(now - STRANDED_AFTER_MS).toISOString(), now - OVERDUE_AFTER_MS, SWEEP_LIMIT)
+        .bind(
+          new Date(now - STRANDED_AFTER_MS).toISOString(),
+          now - OVERDUE_AFTER_MS,
+          SWEEP_LIMIT,
+          STATUS.retrying,
+        )
         .all<{ id: string }>()
     : { results: [] };
   const ids = stranded.results.map((r) => r.id);

@@ -3,10 +3,9 @@ import { loadConfig } from "./config";
 import { ingestEvents } from "./ingest";
 import { readBodyCapped } from "./lib/body";
 import { logError, logInfo, logWarn } from "./lib/log";
+import { EVENT, type EventStatus, type WebhookOutcome } from "./model/statuses";
 import type { SourceVerdict, WebhookSource } from "./sources/types";
 import { countWebhook } from "./stats";
-
-type Outcome = "accepted" | "duplicate" | "ignored" | "ping" | "rejected" | "unavailable";
 
 /**
  * The one pipeline every source goes through: cap and read the raw bytes, let the source
@@ -18,7 +17,7 @@ export async function receiveWebhook(
   source: WebhookSource,
 ): Promise<Response> {
   const started = Date.now();
-  const log = (outcome: Outcome, status: number, fields: Record<string, unknown> = {}) => {
+  const log = (outcome: WebhookOutcome, status: number, fields: Record<string, unknown> = {}) => {
     const line = { source: source.name, outcome, status, ms: Date.now() - started, ...fields };
     countWebhook(c.env.DB, c.executionCtx, source.name, outcome);
     if (status >= 500) logError("webhook", line as never);
@@ -91,8 +90,8 @@ export async function receiveWebhook(
     log("unavailable", 503, { ...meta, reason: result.reason });
     return c.json({ status: "error", reason: "could not store the event; retry later" }, 503);
   }
-  const has = (s: string) => result.events.some((e) => e.status === s);
-  const outcome = has("accepted") ? "accepted" : has("duplicate") ? "duplicate" : "ignored";
+  const has = (s: EventStatus) => result.events.some((e) => e.status === s);
+  const outcome = has(EVENT.accepted) ? "accepted" : has(EVENT.duplicate) ? "duplicate" : "ignored";
   log(outcome, 200, {
     ...meta,
     eventIds: result.events.map((e) => e.id),

@@ -1,24 +1,6 @@
 import { z } from "zod";
 import { CommerceEvent } from "../events";
-
-export const WEBHOOK_OUTCOMES = [
-  "accepted",
-  "duplicate",
-  "ignored",
-  "ping",
-  "rejected",
-  "unavailable",
-] as const;
-export const DELIVERY_STATUSES = [
-  "sent",
-  "sending",
-  "retrying",
-  "failed",
-  "dead",
-  "skipped",
-  "expired",
-  "dry-run",
-] as const;
+import { DeliveryStatus } from "../model/statuses";
 
 const isoTime = z
   .string()
@@ -26,7 +8,7 @@ const isoTime = z
   .transform((v) => new Date(v).toISOString());
 
 export const EventFilter = z.object({
-  status: z.enum(DELIVERY_STATUSES).optional(),
+  status: DeliveryStatus.optional(),
   source: z.string().trim().min(1).max(40).optional(),
   since: isoTime.optional(),
   until: isoTime.optional(),

@@ -1,11 +1,12 @@
 import { html } from "hono/html";
+import { isReplayable } from "../model/statuses";
 import { type Html, layout, shortTime, statusBadge } from "./layout";
 import type { EventStory } from "./queries";
 import { replayButton } from "./status-page";
 
 export function storyPage(story: EventStory, csrf: string, notice?: string): Html {
   const s = story.summary;
-  const replayable = story.deliveries.some((d) => d.status !== "sent" && d.status !== "sending");
+  const replayable = story.deliveries.some((d) => isReplayable(d.status));
   const consent = Object.entries(s.consent).map(([k, v]) => `${k}: ${v}`);
   const attribution = Object.entries(s.attribution).flatMap(([k, present]) => (present ? [k] : []));
   return layout(

@@ -1,3 +1,4 @@
+import type { Config } from "../config";
 import { pairKey } from "../ledger";
 import type { HttpAnswer, OutboundRequest, Transport } from "./http";
 
@@ -38,9 +39,12 @@ function acceptedAnswer(request: OutboundRequest): HttpAnswer {
 /**
  * DESTINATIONS_MODE=dry-run: the destinations build exactly the requests they would send and
  * this transport keeps them (per event; secrets, client IP and user agent redacted) instead of
- * sending anything.
+ * sending anything. Undefined in live mode.
  */
-export function dryRunTransport(): { transport: Transport; recorded: Map<string, string> } {
+export function dryRunFor(
+  config: Config,
+): { transport: Transport; recorded: Map<string, string> } | undefined {
+  if (config.DESTINATIONS_MODE !== "dry-run") return undefined;
   const recorded = new Map<string, string>();
   const transport: Transport = async (request) => {
     request.eventIds.forEach((eventId, index) => {
