@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { type Config, loadConfig } from "./config";
 import { dryRunFor } from "./destinations/dry-run";
 import { ga4 } from "./destinations/ga4";
@@ -16,10 +15,9 @@ import {
   recordOutcomes,
 } from "./ledger";
 import { logError, logInfo, logWarn } from "./lib/log";
+import { QueueMessage } from "./model/queue-message";
 import { isFinal, OUTCOME, STATUS } from "./model/statuses";
 import { retryDelaySeconds } from "./retry";
-
-const QueueMessageBody = z.object({ eventId: z.string().min(1) });
 
 export const DESTINATIONS: readonly Destination[] = [ga4, meta];
 
@@ -146,7 +144,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const now = Date.now();
   const valid: Array<{ message: Message<unknown>; eventId: string }> = [];
   for (const message of batch.messages) {
-    const body = QueueMessageBody.safeParse(message.body);
+    const body = QueueMessage.safeParse(message.body);
     if (body.success) valid.push({ message, eventId: body.data.eventId });
     else {
       logError("queue message rejected", { queue: batch.queue, messageId: message.id });

@@ -1,15 +1,12 @@
 import type { Config } from "./config";
 import type { CommerceEvent } from "./events";
 import { logError } from "./lib/log";
+import { queueMessageOf } from "./model/queue-message";
 import { EVENT, type EventStatus } from "./model/statuses";
 import { resolveReversals } from "./reversal";
 import type { NormalizedEvent, Reversal, WebhookMeta } from "./sources/types";
 
 export const DEDUPE_PREFIX = "seen:";
-
-export interface QueueMessage {
-  eventId: string;
-}
 
 export type IngestResult =
   | { ok: true; events: Array<{ id: string; status: EventStatus }>; queued: boolean }
@@ -122,9 +119,7 @@ export async function ingestEvents(
   let queued = true;
   if (winners.length) {
     try {
-      await env.EVENTS_QUEUE.sendBatch(
-        winners.map((e) => ({ body: { eventId: e.id } satisfies QueueMessage })),
-      );
+      await env.EVENTS_QUEUE.sendBatch(winners.map((e) => queueMessageOf(e.id)));
     } catch (error) {
       queued = false;
       const reason = (error as Error).message.slice(0, 200);

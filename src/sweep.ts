@@ -1,8 +1,8 @@
 import { loadConfig } from "./config";
 import { DESTINATIONS } from "./consumer";
-import type { QueueMessage } from "./ingest";
 import { forgetStaleClients } from "./ledger";
 import { logError, logInfo } from "./lib/log";
+import { queueMessageOf } from "./model/queue-message";
 import { STATUS } from "./model/statuses";
 
 /** An event this old with no delivery rows never reached the consumer. */
@@ -61,7 +61,7 @@ export async function sweep(
   const ids = stranded.results.map((r) => r.id);
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100);
-    await env.EVENTS_QUEUE.sendBatch(chunk.map((eventId) => ({ body: { eventId } satisfies QueueMessage })));
+    await env.EVENTS_QUEUE.sendBatch(chunk.map(queueMessageOf));
     await db.batch(
       chunk.map((id) => db.prepare("UPDATE events SET enqueue_error = NULL WHERE id = ?1").bind(id)),
     );

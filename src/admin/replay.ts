@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { QueueMessage } from "../ingest";
 import { logError } from "../lib/log";
+import { queueMessageOf } from "../model/queue-message";
 import { FAILED_STATUSES, FailedStatus, REPLAYABLE_BY_ID, STATUS } from "../model/statuses";
 
 const isoTime = z
@@ -80,9 +80,7 @@ export async function replayDeliveries(
   try {
     for (let i = 0; i < eventIds.length; i += 100) {
       const chunk = eventIds.slice(i, i + 100);
-      await env.EVENTS_QUEUE.sendBatch(
-        chunk.map((eventId) => ({ body: { eventId } satisfies QueueMessage })),
-      );
+      await env.EVENTS_QUEUE.sendBatch(chunk.map(queueMessageOf));
       requeued += chunk.length;
     }
   } catch (error) {
