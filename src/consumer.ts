@@ -5,16 +5,9 @@ import type { Transport } from "./destinations/http";
 import { meta } from "./destinations/meta";
 import type { DeliveryOutcome, Destination } from "./destinations/types";
 import type { CommerceEvent } from "./events";
-import {
-  claimDeliveries,
-  type LedgerUpdate,
-  loadEvents,
-  markDead,
-  type Pair,
-  pairKey,
-  recordOutcomes,
-} from "./ledger";
+import { claimDeliveries, type LedgerUpdate, loadEvents, markDead, recordOutcomes } from "./ledger";
 import { logError, logInfo, logWarn } from "./lib/log";
+import { type Pair, PairMap } from "./model/keys";
 import { QueueMessage } from "./model/queue-message";
 import { isFinal, OUTCOME, STATUS } from "./model/statuses";
 import { retryDelaySeconds } from "./retry";
@@ -54,8 +47,8 @@ async function deliverClaimed(
   config: Config,
   now: number,
   transport: Transport | undefined,
-): Promise<Map<string, DeliveryOutcome>> {
-  const outcomes = new Map<string, DeliveryOutcome>();
+): Promise<PairMap<DeliveryOutcome>> {
+  const outcomes = new PairMap<DeliveryOutcome>();
   await Promise.all(
     destinations.map(async (d) => {
       const mine = claimed
@@ -65,7 +58,7 @@ async function deliverClaimed(
       const results = await deliverSafely(d, mine, config, new Date(now), transport);
       for (const e of mine) {
         const outcome = results.get(e.id) ?? { status: OUTCOME.retry, reason: "no outcome returned" };
-        outcomes.set(pairKey({ eventId: e.id, destination: d.name }), outcome);
+        outcomes.set({ eventId: e.id, destination: d.name }, outcome);
       }
     }),
   );
@@ -77,15 +70,15 @@ function pendingDelay(
   eventId: string,
   attempts: number,
   destinations: readonly Destination[],
-  outcomes: Map<string, DeliveryOutcome>,
+  outcomes: PairMap<DeliveryOutcome>,
   others: Claimed["others"],
   now: number,
 ): number | undefined {
   let delay: number | undefined;
   for (const d of destinations) {
-    const key = pairKey({ eventId, destination: d.name });
-    const outcome = outcomes.get(key);
-    const other = others.get(key);
+    const pair = { eventId, destination: d.name };
+    const outcome = outcomes.get(pair);
+    const other = others.get(pair);
     if (outcome?.status === OUTCOME.retry) {
       delay = Math.max(delay ?? 0, retryDelaySeconds(attempts, outcome.retryAfterSeconds));
     } else if (!outcome && other && !isFinal(other.status)) {
@@ -104,16 +97,16 @@ function hasClientData(event: CommerceEvent | undefined): boolean {
 function isSettled(
   eventId: string,
   destinations: readonly Destination[],
-  outcomes: Map<string, DeliveryOutcome>,
+  outcomes: PairMap<DeliveryOutcome>,
   others: Claimed["others"],
 ): boolean {
   return (
     destinations.length > 0 &&
     destinations.every((d) => {
-      const key = pairKey({ eventId, destination: d.name });
-      const outcome = outcomes.get(key);
+      const pair = { eventId, destination: d.name };
+      const outcome = outcomes.get(pair);
       if (outcome) return outcome.status !== OUTCOME.retry;
-      const other = others.get(key);
+      const other = others.get(pair);
       return other !== undefined && isFinal(other.status);
     })
   );
@@ -173,15 +166,13 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   }
   const config = loaded.config;
   const destinations = DESTINATIONS.filter((d) => d.enabled(config));
-  const events = await loadEvents(env.DB, [...new Set(valid.map((v) => v.eventId))]);
+  const eventIds = [...new Set(valid.map((v) => v.eventId))];
+  const events = await loadEvents(env.DB, eventIds);
 
-  const pairs = new Map<string, Pair>();
-  for (const { eventId } of valid) {
-    if (!events.has(eventId)) continue;
-    for (const d of destinations)
-      pairs.set(pairKey({ eventId, destination: d.name }), { eventId, destination: d.name });
-  }
-  const { claimed, others } = await claimDeliveries(env.DB, [...pairs.values()], now);
+  const pairs: Pair[] = eventIds
+    .filter((eventId) => events.has(eventId))
+    .flatMap((eventId) => destinations.map((d) => ({ eventId, destination: d.name })));
+  const { claimed, others } = await claimDeliveries(env.DB, pairs, now);
   const dryRun = dryRunFor(config);
   const outcomes = await deliverClaimed(destinations, claimed, events, config, now, dryRun?.transport);
 
@@ -191,15 +182,13 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
     else delays.set(eventId, pendingDelay(eventId, message.attempts, destinations, outcomes, others, now));
   }
 
-  const updates: LedgerUpdate[] = [...outcomes].map(([key, outcome]) => {
-    const [destination, eventId] = key.split("\u0000") as [Destination["name"], string];
-    const delay = delays.get(eventId);
+  const updates: LedgerUpdate[] = [...outcomes].map(([pair, outcome]) => {
+    const delay = delays.get(pair.eventId);
     return {
-      eventId,
-      destination,
+      ...pair,
       outcome,
-      nextAttemptAt: outcome.status === "retry" && delay !== undefined ? now + delay * 1000 : undefined,
-      dryRunBody: dryRun?.recorded.get(key),
+      nextAttemptAt: outcome.status === OUTCOME.retry && delay !== undefined ? now + delay * 1000 : undefined,
+      dryRunBody: dryRun?.recorded.get(pair),
     };
   });
   const settled = [...delays.keys()].filter(

@@ -1,5 +1,6 @@
 import type { DeliveryOutcome } from "./destinations/types";
 import { CommerceEvent } from "./events";
+import { type Pair, PairMap } from "./model/keys";
 import {
   type DeliveryStatus,
   type DestinationName,
@@ -11,11 +12,6 @@ import {
 
 /** How long a consumer holds a delivery while it sends; a crashed consumer's claim lapses after this. */
 export const LEASE_MS = 60_000;
-
-export interface Pair {
-  eventId: string;
-  destination: DestinationName;
-}
 
 /**
  * SQL for "the event has deliveries and none of them is waiting": an event never consumed, or
@@ -84,8 +80,9 @@ export async function claimDeliveries(
   db: D1Database,
   pairs: Pair[],
   now: number,
-): Promise<{ claimed: Pair[]; others: Map<string, { status: string; leaseUntil: number | null }> }> {
-  if (pairs.length === 0) return { claimed: [], others: new Map() };
+): Promise<{ claimed: Pair[]; others: PairMap<{ status: string; leaseUntil: number | null }> }> {
+  const others = new PairMap<{ status: string; leaseUntil: number | null }>();
+  if (pairs.length === 0) return { claimed: [], others };
   const stamp = new Date(now).toISOString();
   const claims = pairs.map((p) =>
     db
@@ -106,7 +103,6 @@ export async function claimDeliveries(
   results.forEach((r, i) => {
     (r.results.length ? claimed : unclaimed).push(pairs[i]);
   });
-  const others = new Map<string, { status: string; leaseUntil: number | null }>();
   if (unclaimed.length) {
     const states = await db.batch<{ status: string; lease_until: number | null }>(
       unclaimed.map((p) =>
@@ -117,14 +113,10 @@ export async function claimDeliveries(
     );
     states.forEach((r, i) => {
       const row = r.results[0];
-      if (row) others.set(pairKey(unclaimed[i]), { status: row.status, leaseUntil: row.lease_until });
+      if (row) others.set(unclaimed[i], { status: row.status, leaseUntil: row.lease_until });
     });
   }
   return { claimed, others };
-}
-
-export function pairKey(p: Pair): string {
-  return `${p.destination}\u0000${p.eventId}`;
 }
 
 const STATUS_OF: Record<OutcomeStatus, DeliveryStatus> = {

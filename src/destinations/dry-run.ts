@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import { pairKey } from "../ledger";
+import { PairMap } from "../model/keys";
 import type { HttpAnswer, OutboundRequest, Transport } from "./http";
 
 const REDACTED = "[redacted]";
@@ -41,17 +41,12 @@ function acceptedAnswer(request: OutboundRequest): HttpAnswer {
  * this transport keeps them (per event; secrets, client IP and user agent redacted) instead of
  * sending anything. Undefined in live mode.
  */
-export function dryRunFor(
-  config: Config,
-): { transport: Transport; recorded: Map<string, string> } | undefined {
+export function dryRunFor(config: Config): { transport: Transport; recorded: PairMap<string> } | undefined {
   if (config.DESTINATIONS_MODE !== "dry-run") return undefined;
-  const recorded = new Map<string, string>();
+  const recorded = new PairMap<string>();
   const transport: Transport = async (request) => {
     request.eventIds.forEach((eventId, index) => {
-      recorded.set(
-        pairKey({ destination: request.destination, eventId }),
-        JSON.stringify(bodyOf(request, index)),
-      );
+      recorded.set({ destination: request.destination, eventId }, JSON.stringify(bodyOf(request, index)));
     });
     return acceptedAnswer(request);
   };
