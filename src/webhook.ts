@@ -4,7 +4,7 @@ import { ingestEvents } from "./ingest";
 import { readBodyCapped } from "./lib/body";
 import { logError, logInfo, logWarn } from "./lib/log";
 import { EVENT, type EventStatus, type WebhookOutcome } from "./model/statuses";
-import type { SourceVerdict, WebhookSource } from "./sources/types";
+import type { ReplyReason, SourceVerdict, WebhookSource } from "./sources/types";
 import { countWebhook } from "./stats";
 
 /**
@@ -90,13 +90,21 @@ export async function receiveWebhook(
     log("unavailable", 503, { ...meta, reason: result.reason });
     return c.json({ status: "error", reason: "could not store the event; retry later" }, 503);
   }
+  const eventIds = result.events.map((e) => e.id);
+  const detail = result.problems.length ? [...new Set(result.problems)].join("; ") : undefined;
+  // One bad event does not cost a webhook its good ones: it is reported invalid, and only a webhook with no valid event is refused.
+  if (result.events.every((e) => e.status === EVENT.invalid)) {
+    log("rejected", 400, { ...meta, eventIds, reason: "invalid payload", detail });
+    return c.json({ status: "rejected", reason: "invalid payload" satisfies ReplyReason }, 400);
+  }
   const has = (s: EventStatus) => result.events.some((e) => e.status === s);
   const outcome = has(EVENT.accepted) ? "accepted" : has(EVENT.duplicate) ? "duplicate" : "ignored";
   log(outcome, 200, {
     ...meta,
-    eventIds: result.events.map((e) => e.id),
+    eventIds,
     eventStatus: result.events.map((e) => e.status),
     queued: result.queued,
+    detail,
   });
   return c.json({ status: outcome, events: result.events, ...verdict.reply }, 200);
 }

@@ -58,7 +58,7 @@ export type WebhookOutcome = z.infer<typeof WebhookOutcome>;
 export const WEBHOOK = WebhookOutcome.enum;
 
 /** What became of each event a webhook carried, as the reply lists them. */
-export const EVENT_STATUSES = ["accepted", "duplicate", "not_applicable", "too_old"] as const;
+export const EVENT_STATUSES = ["accepted", "duplicate", "not_applicable", "too_old", "invalid"] as const;
 export const EventStatus = z.enum(EVENT_STATUSES);
 export type EventStatus = z.infer<typeof EventStatus>;
 export const EVENT = EventStatus.enum;
