@@ -167,18 +167,27 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const config = loaded.config;
   const destinations = DESTINATIONS.filter((d) => d.enabled(config));
   const eventIds = [...new Set(valid.map((v) => v.eventId))];
-  const events = await loadEvents(env.DB, eventIds);
+  const { events, unreadable } = await loadEvents(env.DB, eventIds);
+  const stored = (eventId: string) => events.has(eventId) || unreadable.has(eventId);
 
   const pairs: Pair[] = eventIds
-    .filter((eventId) => events.has(eventId))
+    .filter(stored)
     .flatMap((eventId) => destinations.map((d) => ({ eventId, destination: d.name })));
   const { claimed, others } = await claimDeliveries(env.DB, pairs, now);
   const dryRun = dryRunFor(config);
-  const outcomes = await deliverClaimed(destinations, claimed, events, config, now, dryRun?.transport);
+  const readable = claimed.filter((p) => events.has(p.eventId));
+  const outcomes = await deliverClaimed(destinations, readable, events, config, now, dryRun?.transport);
+  // Retrying will not make a row readable: it fails for good, saying why (a replay tries it again),
+  // and the rest of the batch goes on.
+  for (const pair of claimed) {
+    const problem = unreadable.get(pair.eventId);
+    if (problem)
+      outcomes.set(pair, { status: OUTCOME.failed, reason: `stored event unreadable: ${problem}` });
+  }
 
   const delays = new Map<string, number | undefined>();
   for (const { message, eventId } of valid) {
-    if (!events.has(eventId)) logWarn("queued event not in the outbox", { eventId });
+    if (!stored(eventId)) logWarn("queued event not in the outbox", { eventId });
     else delays.set(eventId, pendingDelay(eventId, message.attempts, destinations, outcomes, others, now));
   }
 

@@ -127,3 +127,14 @@ export function checkEvent(value: unknown): CheckedEvent {
     ? { ok: true, event: parsed.data }
     : { ok: false, problem: issueText(parsed.error.issues[0]).slice(0, 160) };
 }
+
+/** An outbox row's payload: a row an older release wrote, or a corrupted one, is a problem, not an exception. */
+export function readStoredEvent(payload: string): CheckedEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return { ok: false, problem: "payload is not JSON" };
+  }
+  return checkEvent(value);
+}

@@ -1,5 +1,5 @@
 import type { DeliveryOutcome } from "./destinations/types";
-import { CommerceEvent } from "./events";
+import { type CommerceEvent, readStoredEvent } from "./events";
 import { type Pair, PairMap } from "./model/keys";
 import {
   type DeliveryStatus,
@@ -21,9 +21,15 @@ const SETTLED = `EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id
     AND d.status NOT IN (${FINAL_STATUSES.map((s) => `'${s}'`).join(", ")}))`;
 
-/** Sets `client` to `{}`; rows already without client data match nothing, so are not written. */
+/**
+ * The client data of a row; NULL for a payload that is not JSON, where json_extract would fail the
+ * whole statement (and with it the sweep's purge).
+ */
+const CLIENT_OF = `CASE WHEN json_valid(payload) THEN json_extract(payload, '$.client') END`;
+
+/** Sets `client` to `{}`; rows already without client data (or not JSON) match nothing, so are not written. */
 const FORGET_CLIENT = `UPDATE events SET payload = json_set(payload, '$.client', json('{}'))
-  WHERE json_extract(payload, '$.client') <> '{}'`;
+  WHERE ${CLIENT_OF} <> '{}'`;
 
 /**
  * Client IP and user agent are kept only to be sent (Meta's client_ip_address, client_user_agent):
@@ -52,23 +58,35 @@ export function forgetStaleClients(
   return db
     .prepare(
       `${FORGET_CLIENT} AND id IN (SELECT id FROM events
-         WHERE json_extract(payload, '$.client') <> '{}' AND (received_at < ?1 OR (${SETTLED}))
+         WHERE ${CLIENT_OF} <> '{}' AND (received_at < ?1 OR (${SETTLED}))
          LIMIT ?2)`,
     )
     .bind(receivedBefore, limit);
 }
 
-export async function loadEvents(db: D1Database, ids: string[]): Promise<Map<string, CommerceEvent>> {
+/**
+ * The outbox rows of these ids: `events` as the schema reads them, `unreadable` with what is wrong
+ * for rows it no longer reads (an older release's, a corrupted one), so one row cannot stop a batch.
+ */
+export async function loadEvents(
+  db: D1Database,
+  ids: string[],
+): Promise<{ events: Map<string, CommerceEvent>; unreadable: Map<string, string> }> {
   const events = new Map<string, CommerceEvent>();
+  const unreadable = new Map<string, string>();
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);
     const rows = await db
       .prepare(`SELECT id, payload FROM events WHERE id IN (${chunk.map((_, j) => `?${j + 1}`).join(",")})`)
       .bind(...chunk)
       .all<{ id: string; payload: string }>();
-    for (const row of rows.results) events.set(row.id, CommerceEvent.parse(JSON.parse(row.payload)));
+    for (const row of rows.results) {
+      const stored = readStoredEvent(row.payload);
+      if (stored.ok) events.set(row.id, stored.event);
+      else unreadable.set(row.id, stored.problem);
+    }
   }
-  return events;
+  return { events, unreadable };
 }
 
 /**
