@@ -1,25 +1,16 @@
-import { z } from "zod";
 import { type Config, loadConfig } from "./config";
-import { dryRunTransport } from "./destinations/dry-run";
+import { dryRunFor } from "./destinations/dry-run";
 import { ga4 } from "./destinations/ga4";
 import type { Transport } from "./destinations/http";
 import { meta } from "./destinations/meta";
 import type { DeliveryOutcome, Destination } from "./destinations/types";
 import type { CommerceEvent } from "./events";
-import {
-  claimDeliveries,
-  FINAL_STATUSES,
-  type LedgerUpdate,
-  loadEvents,
-  markDead,
-  type Pair,
-  pairKey,
-  recordOutcomes,
-} from "./ledger";
+import { claimDeliveries, type LedgerUpdate, loadEvents, markDead, recordOutcomes } from "./ledger";
 import { logError, logInfo, logWarn } from "./lib/log";
+import { type Pair, PairMap } from "./model/keys";
+import { QueueMessage } from "./model/queue-message";
+import { isFinal, OUTCOME, STATUS } from "./model/statuses";
 import { retryDelaySeconds } from "./retry";
-
-const QueueMessageBody = z.object({ eventId: z.string().min(1) });
 
 export const DESTINATIONS: readonly Destination[] = [ga4, meta];
 
@@ -43,7 +34,7 @@ async function deliverSafely(
       error: (error as Error).message,
     });
     return new Map(
-      events.map((e) => [e.id, { status: "retry", reason: "internal error" } as DeliveryOutcome]),
+      events.map((e) => [e.id, { status: OUTCOME.retry, reason: "internal error" } as DeliveryOutcome]),
     );
   }
 }
@@ -56,8 +47,8 @@ async function deliverClaimed(
   config: Config,
   now: number,
   transport: Transport | undefined,
-): Promise<Map<string, DeliveryOutcome>> {
-  const outcomes = new Map<string, DeliveryOutcome>();
+): Promise<PairMap<DeliveryOutcome>> {
+  const outcomes = new PairMap<DeliveryOutcome>();
   await Promise.all(
     destinations.map(async (d) => {
       const mine = claimed
@@ -66,8 +57,8 @@ async function deliverClaimed(
       if (mine.length === 0) return;
       const results = await deliverSafely(d, mine, config, new Date(now), transport);
       for (const e of mine) {
-        const outcome = results.get(e.id) ?? { status: "retry", reason: "no outcome returned" };
-        outcomes.set(pairKey({ eventId: e.id, destination: d.name }), outcome);
+        const outcome = results.get(e.id) ?? { status: OUTCOME.retry, reason: "no outcome returned" };
+        outcomes.set({ eventId: e.id, destination: d.name }, outcome);
       }
     }),
   );
@@ -79,18 +70,18 @@ function pendingDelay(
   eventId: string,
   attempts: number,
   destinations: readonly Destination[],
-  outcomes: Map<string, DeliveryOutcome>,
+  outcomes: PairMap<DeliveryOutcome>,
   others: Claimed["others"],
   now: number,
 ): number | undefined {
   let delay: number | undefined;
   for (const d of destinations) {
-    const key = pairKey({ eventId, destination: d.name });
-    const outcome = outcomes.get(key);
-    const other = others.get(key);
-    if (outcome?.status === "retry") {
+    const pair = { eventId, destination: d.name };
+    const outcome = outcomes.get(pair);
+    const other = others.get(pair);
+    if (outcome?.status === OUTCOME.retry) {
       delay = Math.max(delay ?? 0, retryDelaySeconds(attempts, outcome.retryAfterSeconds));
-    } else if (!outcome && other && !FINAL_STATUSES.has(other.status)) {
+    } else if (!outcome && other && !isFinal(other.status)) {
       // Another consumer holds it: look again once its lease has lapsed.
       delay = Math.max(delay ?? 0, Math.ceil(((other.leaseUntil ?? now) - now) / 1000) + 1);
     }
@@ -106,17 +97,17 @@ function hasClientData(event: CommerceEvent | undefined): boolean {
 function isSettled(
   eventId: string,
   destinations: readonly Destination[],
-  outcomes: Map<string, DeliveryOutcome>,
+  outcomes: PairMap<DeliveryOutcome>,
   others: Claimed["others"],
 ): boolean {
   return (
     destinations.length > 0 &&
     destinations.every((d) => {
-      const key = pairKey({ eventId, destination: d.name });
-      const outcome = outcomes.get(key);
-      if (outcome) return outcome.status !== "retry";
-      const other = others.get(key);
-      return other !== undefined && FINAL_STATUSES.has(other.status);
+      const pair = { eventId, destination: d.name };
+      const outcome = outcomes.get(pair);
+      if (outcome) return outcome.status !== OUTCOME.retry;
+      const other = others.get(pair);
+      return other !== undefined && isFinal(other.status);
     })
   );
 }
@@ -126,12 +117,12 @@ function logDelivery(update: LedgerUpdate): void {
   const fields = {
     eventId,
     destination,
-    outcome: dryRunBody !== undefined && outcome.status === "sent" ? "dry-run" : outcome.status,
+    outcome: dryRunBody !== undefined && outcome.status === OUTCOME.sent ? STATUS["dry-run"] : outcome.status,
     httpStatus: "httpStatus" in outcome ? outcome.httpStatus : undefined,
     reason: outcome.reason,
   };
-  if (outcome.status === "failed") logError("delivery", fields);
-  else if (outcome.status === "retry") logWarn("delivery", fields);
+  if (outcome.status === OUTCOME.failed) logError("delivery", fields);
+  else if (outcome.status === OUTCOME.retry) logWarn("delivery", fields);
   else logInfo("delivery", fields);
 }
 
@@ -146,7 +137,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const now = Date.now();
   const valid: Array<{ message: Message<unknown>; eventId: string }> = [];
   for (const message of batch.messages) {
-    const body = QueueMessageBody.safeParse(message.body);
+    const body = QueueMessage.safeParse(message.body);
     if (body.success) valid.push({ message, eventId: body.data.eventId });
     else {
       logError("queue message rejected", { queue: batch.queue, messageId: message.id });
@@ -175,33 +166,38 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   }
   const config = loaded.config;
   const destinations = DESTINATIONS.filter((d) => d.enabled(config));
-  const events = await loadEvents(env.DB, [...new Set(valid.map((v) => v.eventId))]);
+  const eventIds = [...new Set(valid.map((v) => v.eventId))];
+  const { events, unreadable } = await loadEvents(env.DB, eventIds);
+  const stored = (eventId: string) => events.has(eventId) || unreadable.has(eventId);
 
-  const pairs = new Map<string, Pair>();
-  for (const { eventId } of valid) {
-    if (!events.has(eventId)) continue;
-    for (const d of destinations)
-      pairs.set(pairKey({ eventId, destination: d.name }), { eventId, destination: d.name });
+  const pairs: Pair[] = eventIds
+    .filter(stored)
+    .flatMap((eventId) => destinations.map((d) => ({ eventId, destination: d.name })));
+  const { claimed, others } = await claimDeliveries(env.DB, pairs, now);
+  const dryRun = dryRunFor(config);
+  const readable = claimed.filter((p) => events.has(p.eventId));
+  const outcomes = await deliverClaimed(destinations, readable, events, config, now, dryRun?.transport);
+  // Retrying will not make a row readable: it fails for good, saying why (a replay tries it again),
+  // and the rest of the batch goes on.
+  for (const pair of claimed) {
+    const problem = unreadable.get(pair.eventId);
+    if (problem)
+      outcomes.set(pair, { status: OUTCOME.failed, reason: `stored event unreadable: ${problem}` });
   }
-  const { claimed, others } = await claimDeliveries(env.DB, [...pairs.values()], now);
-  const dryRun = config.DESTINATIONS_MODE === "dry-run" ? dryRunTransport() : undefined;
-  const outcomes = await deliverClaimed(destinations, claimed, events, config, now, dryRun?.transport);
 
   const delays = new Map<string, number | undefined>();
   for (const { message, eventId } of valid) {
-    if (!events.has(eventId)) logWarn("queued event not in the outbox", { eventId });
+    if (!stored(eventId)) logWarn("queued event not in the outbox", { eventId });
     else delays.set(eventId, pendingDelay(eventId, message.attempts, destinations, outcomes, others, now));
   }
 
-  const updates: LedgerUpdate[] = [...outcomes].map(([key, outcome]) => {
-    const [destination, eventId] = key.split("\u0000") as [Destination["name"], string];
-    const delay = delays.get(eventId);
+  const updates: LedgerUpdate[] = [...outcomes].map(([pair, outcome]) => {
+    const delay = delays.get(pair.eventId);
     return {
-      eventId,
-      destination,
+      ...pair,
       outcome,
-      nextAttemptAt: outcome.status === "retry" && delay !== undefined ? now + delay * 1000 : undefined,
-      dryRunBody: dryRun?.recorded.get(key),
+      nextAttemptAt: outcome.status === OUTCOME.retry && delay !== undefined ? now + delay * 1000 : undefined,
+      dryRunBody: dryRun?.recorded.get(pair),
     };
   });
   const settled = [...delays.keys()].filter(

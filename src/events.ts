@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issueText } from "./lib/issue";
 
 /** A decimal amount as an exact string ("369.97"); never a float. */
 const Money = z.string().regex(/^-?\d+(\.\d+)?$/);
@@ -115,4 +116,25 @@ export function eventId(
   id: string,
 ): string {
   return `${source}:${shop}:${kind}:${id}`;
+}
+
+/** An event as the schema reads it, or what is wrong with it: the field and the rule, never the value. */
+export type CheckedEvent = { ok: true; event: CommerceEvent } | { ok: false; problem: string };
+
+export function checkEvent(value: unknown): CheckedEvent {
+  const parsed = CommerceEvent.safeParse(value);
+  return parsed.success
+    ? { ok: true, event: parsed.data }
+    : { ok: false, problem: issueText(parsed.error.issues[0]).slice(0, 160) };
+}
+
+/** An outbox row's payload: a row an older release wrote, or a corrupted one, is a problem, not an exception. */
+export function readStoredEvent(payload: string): CheckedEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return { ok: false, problem: "payload is not JSON" };
+  }
+  return checkEvent(value);
 }

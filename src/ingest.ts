@@ -1,18 +1,21 @@
 import type { Config } from "./config";
-import type { CommerceEvent } from "./events";
+import { type CommerceEvent, checkEvent } from "./events";
 import { logError } from "./lib/log";
+import { queueMessageOf } from "./model/queue-message";
+import { EVENT, type EventStatus } from "./model/statuses";
 import { resolveReversals } from "./reversal";
 import type { NormalizedEvent, Reversal, WebhookMeta } from "./sources/types";
 
 export const DEDUPE_PREFIX = "seen:";
 
-export interface QueueMessage {
-  eventId: string;
-}
-
-export type EventStatus = "accepted" | "duplicate" | "not_applicable" | "too_old";
 export type IngestResult =
-  | { ok: true; events: Array<{ id: string; status: EventStatus }>; queued: boolean }
+  | {
+      ok: true;
+      events: Array<{ id: string; status: EventStatus }>;
+      queued: boolean;
+      /** What the schema refused in each `invalid` event: field and rule, never the value. */
+      problems: string[];
+    }
   | { ok: false; reason: string };
 
 function insertEvent(
@@ -74,14 +77,23 @@ export async function ingestEvents(
   }
   const normalized = [...given, ...reversed.events];
   const ids = [...normalized.map((n) => n.event.id), ...reversed.notApplicable];
-  const status = new Map<string, EventStatus>(ids.map((id) => [id, "duplicate"]));
-  for (const id of reversed.notApplicable) status.set(id, "not_applicable");
+  const status = new Map<string, EventStatus>(ids.map((id) => [id, EVENT.duplicate]));
+  for (const id of reversed.notApplicable) status.set(id, EVENT.not_applicable);
+  // Nothing is stored that the consumer could not read back: the schema decides before D1 does.
+  const problems: string[] = [];
+  const valid = normalized.flatMap((n) => {
+    const checked = checkEvent(n.event);
+    if (checked.ok) return [{ ...n, event: checked.event }];
+    status.set(n.event.id, EVENT.invalid);
+    problems.push(checked.problem);
+    return [];
+  });
   // Rows are purged after RETENTION_DAYS, so an older conversion (a replayed capture, a very
   // late topic) could no longer be recognised as a duplicate: it is refused, not counted twice.
   const oldest = Date.now() - config.RETENTION_DAYS * 86_400_000;
-  const current = normalized.filter((n) => {
+  const current = valid.filter((n) => {
     const tooOld = Date.parse(n.event.occurredAt) < oldest;
-    if (tooOld) status.set(n.event.id, "too_old");
+    if (tooOld) status.set(n.event.id, EVENT.too_old);
     return !tooOld;
   });
   const seen = await Promise.all(current.map((n) => env.DEDUPE_KV.get(DEDUPE_PREFIX + n.event.id)));
@@ -101,7 +113,7 @@ export async function ingestEvents(
           (!n.onlyIfRecorded || recorded.has(n.onlyIfRecorded)) &&
           (!n.unlessRecorded || !recorded.has(n.unlessRecorded)),
       );
-      for (const n of fresh) if (!candidates.includes(n)) status.set(n.event.id, "not_applicable");
+      for (const n of fresh) if (!candidates.includes(n)) status.set(n.event.id, EVENT.not_applicable);
     }
     if (candidates.length) {
       const now = new Date().toISOString();
@@ -110,7 +122,7 @@ export async function ingestEvents(
         stored.push(n.event.id);
         if (results[i].meta.changes > 0) {
           winners.push(n.event);
-          status.set(n.event.id, "accepted");
+          status.set(n.event.id, EVENT.accepted);
         }
       });
     }
@@ -122,9 +134,7 @@ export async function ingestEvents(
   let queued = true;
   if (winners.length) {
     try {
-      await env.EVENTS_QUEUE.sendBatch(
-        winners.map((e) => ({ body: { eventId: e.id } satisfies QueueMessage })),
-      );
+      await env.EVENTS_QUEUE.sendBatch(winners.map((e) => queueMessageOf(e.id)));
     } catch (error) {
       queued = false;
       const reason = (error as Error).message.slice(0, 200);
@@ -144,7 +154,12 @@ export async function ingestEvents(
       ),
     ).catch((error) => logError("kv put failed", { error: (error as Error).message.slice(0, 200) })),
   );
-  return { ok: true, events: ids.map((id) => ({ id, status: status.get(id) ?? "duplicate" })), queued };
+  return {
+    ok: true,
+    events: ids.map((id) => ({ id, status: status.get(id) ?? EVENT.duplicate })),
+    queued,
+    problems,
+  };
 }
 
 async function markEnqueueError(db: D1Database, events: CommerceEvent[], reason: string): Promise<void> {

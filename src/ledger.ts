@@ -1,33 +1,17 @@
-import type { DeliveryOutcome, DestinationName } from "./destinations/types";
-import { CommerceEvent } from "./events";
-
-export type DeliveryStatus =
-  | "sending"
-  | "retrying"
-  | "sent"
-  | "failed"
-  | "skipped"
-  | "expired"
-  | "dead"
-  | "dry-run";
-
-/** States after which a destination is never tried again for that event (until a replay resets it). */
-export const FINAL_STATUSES: ReadonlySet<string> = new Set([
-  "sent",
-  "failed",
-  "skipped",
-  "expired",
-  "dead",
-  "dry-run",
-]);
+import type { DeliveryOutcome } from "./destinations/types";
+import { type CommerceEvent, readStoredEvent } from "./events";
+import { type Pair, PairMap } from "./model/keys";
+import {
+  type DeliveryStatus,
+  type DestinationName,
+  FINAL_STATUSES,
+  OUTCOME,
+  type OutcomeStatus,
+  STATUS,
+} from "./model/statuses";
 
 /** How long a consumer holds a delivery while it sends; a crashed consumer's claim lapses after this. */
 export const LEASE_MS = 60_000;
-
-export interface Pair {
-  eventId: string;
-  destination: DestinationName;
-}
 
 /**
  * SQL for "the event has deliveries and none of them is waiting": an event never consumed, or
@@ -35,11 +19,17 @@ export interface Pair {
  */
 const SETTLED = `EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id
-    AND d.status NOT IN (${[...FINAL_STATUSES].map((s) => `'${s}'`).join(", ")}))`;
+    AND d.status NOT IN (${FINAL_STATUSES.map((s) => `'${s}'`).join(", ")}))`;
 
-/** Sets `client` to `{}`; rows already without client data match nothing, so are not written. */
+/**
+ * The client data of a row; NULL for a payload that is not JSON, where json_extract would fail the
+ * whole statement (and with it the sweep's purge).
+ */
+const CLIENT_OF = `CASE WHEN json_valid(payload) THEN json_extract(payload, '$.client') END`;
+
+/** Sets `client` to `{}`; rows already without client data (or not JSON) match nothing, so are not written. */
 const FORGET_CLIENT = `UPDATE events SET payload = json_set(payload, '$.client', json('{}'))
-  WHERE json_extract(payload, '$.client') <> '{}'`;
+  WHERE ${CLIENT_OF} <> '{}'`;
 
 /**
  * Client IP and user agent are kept only to be sent (Meta's client_ip_address, client_user_agent):
@@ -68,23 +58,35 @@ export function forgetStaleClients(
   return db
     .prepare(
       `${FORGET_CLIENT} AND id IN (SELECT id FROM events
-         WHERE json_extract(payload, '$.client') <> '{}' AND (received_at < ?1 OR (${SETTLED}))
+         WHERE ${CLIENT_OF} <> '{}' AND (received_at < ?1 OR (${SETTLED}))
          LIMIT ?2)`,
     )
     .bind(receivedBefore, limit);
 }
 
-export async function loadEvents(db: D1Database, ids: string[]): Promise<Map<string, CommerceEvent>> {
+/**
+ * The outbox rows of these ids: `events` as the schema reads them, `unreadable` with what is wrong
+ * for rows it no longer reads (an older release's, a corrupted one), so one row cannot stop a batch.
+ */
+export async function loadEvents(
+  db: D1Database,
+  ids: string[],
+): Promise<{ events: Map<string, CommerceEvent>; unreadable: Map<string, string> }> {
   const events = new Map<string, CommerceEvent>();
+  const unreadable = new Map<string, string>();
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);
     const rows = await db
       .prepare(`SELECT id, payload FROM events WHERE id IN (${chunk.map((_, j) => `?${j + 1}`).join(",")})`)
       .bind(...chunk)
       .all<{ id: string; payload: string }>();
-    for (const row of rows.results) events.set(row.id, CommerceEvent.parse(JSON.parse(row.payload)));
+    for (const row of rows.results) {
+      const stored = readStoredEvent(row.payload);
+      if (stored.ok) events.set(row.id, stored.event);
+      else unreadable.set(row.id, stored.problem);
+    }
   }
-  return events;
+  return { events, unreadable };
 }
 
 /**
@@ -96,21 +98,22 @@ export async function claimDeliveries(
   db: D1Database,
   pairs: Pair[],
   now: number,
-): Promise<{ claimed: Pair[]; others: Map<string, { status: string; leaseUntil: number | null }> }> {
-  if (pairs.length === 0) return { claimed: [], others: new Map() };
+): Promise<{ claimed: Pair[]; others: PairMap<{ status: string; leaseUntil: number | null }> }> {
+  const others = new PairMap<{ status: string; leaseUntil: number | null }>();
+  if (pairs.length === 0) return { claimed: [], others };
   const stamp = new Date(now).toISOString();
   const claims = pairs.map((p) =>
     db
       .prepare(
         `INSERT INTO deliveries (event_id, destination, status, attempts, lease_until, created_at, updated_at)
-         VALUES (?1, ?2, 'sending', 1, ?3, ?4, ?4)
+         VALUES (?1, ?2, ?6, 1, ?3, ?4, ?4)
          ON CONFLICT (event_id, destination) DO UPDATE SET
-           status = 'sending', attempts = deliveries.attempts + 1, lease_until = excluded.lease_until,
+           status = ?6, attempts = deliveries.attempts + 1, lease_until = excluded.lease_until,
            updated_at = excluded.updated_at
-         WHERE deliveries.status = 'retrying' OR (deliveries.status = 'sending' AND deliveries.lease_until < ?5)
+         WHERE deliveries.status = ?7 OR (deliveries.status = ?6 AND deliveries.lease_until < ?5)
          RETURNING event_id, destination`,
       )
-      .bind(p.eventId, p.destination, now + LEASE_MS, stamp, now),
+      .bind(p.eventId, p.destination, now + LEASE_MS, stamp, now, STATUS.sending, STATUS.retrying),
   );
   const results = await db.batch<{ event_id: string; destination: DestinationName }>(claims);
   const claimed: Pair[] = [];
@@ -118,7 +121,6 @@ export async function claimDeliveries(
   results.forEach((r, i) => {
     (r.results.length ? claimed : unclaimed).push(pairs[i]);
   });
-  const others = new Map<string, { status: string; leaseUntil: number | null }>();
   if (unclaimed.length) {
     const states = await db.batch<{ status: string; lease_until: number | null }>(
       unclaimed.map((p) =>
@@ -129,22 +131,18 @@ export async function claimDeliveries(
     );
     states.forEach((r, i) => {
       const row = r.results[0];
-      if (row) others.set(pairKey(unclaimed[i]), { status: row.status, leaseUntil: row.lease_until });
+      if (row) others.set(unclaimed[i], { status: row.status, leaseUntil: row.lease_until });
     });
   }
   return { claimed, others };
 }
 
-export function pairKey(p: Pair): string {
-  return `${p.destination}\u0000${p.eventId}`;
-}
-
-const STATUS_OF: Record<DeliveryOutcome["status"], DeliveryStatus> = {
-  sent: "sent",
-  retry: "retrying",
-  failed: "failed",
-  skipped: "skipped",
-  expired: "expired",
+const STATUS_OF: Record<OutcomeStatus, DeliveryStatus> = {
+  sent: STATUS.sent,
+  retry: STATUS.retrying,
+  failed: STATUS.failed,
+  skipped: STATUS.skipped,
+  expired: STATUS.expired,
 };
 
 export interface LedgerUpdate extends Pair {
@@ -175,7 +173,9 @@ export async function recordOutcomes(
            WHERE event_id = ?6 AND destination = ?7`,
         )
         .bind(
-          dryRunBody !== undefined && outcome.status === "sent" ? "dry-run" : STATUS_OF[outcome.status],
+          dryRunBody !== undefined && outcome.status === OUTCOME.sent
+            ? STATUS["dry-run"]
+            : STATUS_OF[outcome.status],
           "httpStatus" in outcome ? (outcome.httpStatus ?? null) : null,
           (outcome.reason ?? null)?.slice(0, 500) ?? null,
           nextAttemptAt ?? null,
@@ -200,10 +200,10 @@ export async function markDead(db: D1Database, eventIds: string[], now: number):
     ...eventIds.map((id) =>
       db
         .prepare(
-          `UPDATE deliveries SET status = 'dead', lease_until = NULL, next_attempt_at = NULL, updated_at = ?1
-           WHERE event_id = ?2 AND status IN ('retrying', 'sending')`,
+          `UPDATE deliveries SET status = ?3, lease_until = NULL, next_attempt_at = NULL, updated_at = ?1
+           WHERE event_id = ?2 AND status IN (?4, ?5)`,
         )
-        .bind(stamp, id),
+        .bind(stamp, id, STATUS.dead, STATUS.retrying, STATUS.sending),
     ),
     ...forgetClient(db, eventIds),
   ]);

@@ -1,8 +1,9 @@
 import { loadConfig } from "./config";
 import { DESTINATIONS } from "./consumer";
-import type { QueueMessage } from "./ingest";
 import { forgetStaleClients } from "./ledger";
 import { logError, logInfo } from "./lib/log";
+import { queueMessageOf } from "./model/queue-message";
+import { STATUS } from "./model/statuses";
 
 /** An event this old with no delivery rows never reached the consumer. */
 const STRANDED_AFTER_MS = 10 * 60_000;
@@ -46,16 +47,21 @@ export async function sweep(
            WHERE e.received_at < ?1
              AND (e.enqueue_error IS NOT NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id))
            UNION
-           SELECT DISTINCT event_id FROM deliveries WHERE status = 'retrying' AND next_attempt_at < ?2
+           SELECT DISTINCT event_id FROM deliveries WHERE status = ?4 AND next_attempt_at < ?2
            LIMIT ?3`,
         )
-        .bind(new Date(now - STRANDED_AFTER_MS).toISOString(), now - OVERDUE_AFTER_MS, SWEEP_LIMIT)
+        .bind(
+          new Date(now - STRANDED_AFTER_MS).toISOString(),
+          now - OVERDUE_AFTER_MS,
+          SWEEP_LIMIT,
+          STATUS.retrying,
+        )
         .all<{ id: string }>()
     : { results: [] };
   const ids = stranded.results.map((r) => r.id);
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100);
-    await env.EVENTS_QUEUE.sendBatch(chunk.map((eventId) => ({ body: { eventId } satisfies QueueMessage })));
+    await env.EVENTS_QUEUE.sendBatch(chunk.map(queueMessageOf));
     await db.batch(
       chunk.map((id) => db.prepare("UPDATE events SET enqueue_error = NULL WHERE id = ?1").bind(id)),
     );

@@ -3,10 +3,9 @@ import type { AppEnv } from "./app-env";
 import { ingestEvents } from "./ingest";
 import { readBodyCapped } from "./lib/body";
 import { logError, logInfo, logWarn } from "./lib/log";
-import type { SourceVerdict, WebhookSource } from "./sources/types";
+import { EVENT, type EventStatus, type WebhookOutcome } from "./model/statuses";
+import type { ReplyReason, SourceVerdict, WebhookSource } from "./sources/types";
 import { countWebhook } from "./stats";
-
-type Outcome = "accepted" | "duplicate" | "ignored" | "ping" | "rejected" | "unavailable";
 
 /**
  * The one pipeline every source goes through: cap and read the raw bytes, let the source
@@ -15,7 +14,7 @@ type Outcome = "accepted" | "duplicate" | "ignored" | "ping" | "rejected" | "una
  */
 export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource): Promise<Response> {
   const started = Date.now();
-  const log = (outcome: Outcome, status: number, fields: Record<string, unknown> = {}) => {
+  const log = (outcome: WebhookOutcome, status: number, fields: Record<string, unknown> = {}) => {
     const line = { source: source.name, outcome, status, ms: Date.now() - started, ...fields };
     countWebhook(c.env.DB, c.executionCtx, source.name, outcome);
     if (status >= 500) logError("webhook", line as never);
@@ -88,13 +87,21 @@ export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource):
     log("unavailable", 503, { ...meta, reason: result.reason });
     return c.json({ status: "error", reason: "could not store the event; retry later" }, 503);
   }
-  const has = (s: string) => result.events.some((e) => e.status === s);
-  const outcome = has("accepted") ? "accepted" : has("duplicate") ? "duplicate" : "ignored";
+  const eventIds = result.events.map((e) => e.id);
+  const detail = result.problems.length ? [...new Set(result.problems)].join("; ") : undefined;
+  // One bad event does not cost a webhook its good ones: it is reported invalid, and only a webhook with no valid event is refused.
+  if (result.events.every((e) => e.status === EVENT.invalid)) {
+    log("rejected", 400, { ...meta, eventIds, reason: "invalid payload", detail });
+    return c.json({ status: "rejected", reason: "invalid payload" satisfies ReplyReason }, 400);
+  }
+  const has = (s: EventStatus) => result.events.some((e) => e.status === s);
+  const outcome = has(EVENT.accepted) ? "accepted" : has(EVENT.duplicate) ? "duplicate" : "ignored";
   log(outcome, 200, {
     ...meta,
-    eventIds: result.events.map((e) => e.id),
+    eventIds,
     eventStatus: result.events.map((e) => e.status),
     queued: result.queued,
+    detail,
   });
   return c.json({ status: outcome, events: result.events, ...verdict.reply }, 200);
 }

@@ -1,24 +1,6 @@
 import { z } from "zod";
-import { CommerceEvent } from "../events";
-
-export const WEBHOOK_OUTCOMES = [
-  "accepted",
-  "duplicate",
-  "ignored",
-  "ping",
-  "rejected",
-  "unavailable",
-] as const;
-export const DELIVERY_STATUSES = [
-  "sent",
-  "sending",
-  "retrying",
-  "failed",
-  "dead",
-  "skipped",
-  "expired",
-  "dry-run",
-] as const;
+import { type CommerceEvent, readStoredEvent } from "../events";
+import { DeliveryStatus } from "../model/statuses";
 
 const isoTime = z
   .string()
@@ -26,7 +8,7 @@ const isoTime = z
   .transform((v) => new Date(v).toISOString());
 
 export const EventFilter = z.object({
-  status: z.enum(DELIVERY_STATUSES).optional(),
+  status: DeliveryStatus.optional(),
   source: z.string().trim().min(1).max(40).optional(),
   since: isoTime.optional(),
   until: isoTime.optional(),
@@ -99,6 +81,10 @@ async function deliveriesOf(db: D1Database, ids: string[]): Promise<Map<string, 
   return byEvent;
 }
 
+/** A field of a row's payload; NULL when the payload is not JSON, where json_extract would fail the list. */
+const fromPayload = (path: string) =>
+  `CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, ${path}) END`;
+
 /** Recent conversions, newest first, each with every destination's ledger row. */
 export async function listEvents(db: D1Database, filter: EventFilter): Promise<EventListItem[]> {
   const where: string[] = [];
@@ -124,8 +110,8 @@ export async function listEvents(db: D1Database, filter: EventFilter): Promise<E
   const rows = await db
     .prepare(
       `SELECT e.id, e.source, e.shop, e.kind, e.order_id, e.order_number, e.received_at, e.test,
-         json_extract(e.payload, '$.order.currency') AS currency,
-         COALESCE(json_extract(e.payload, '$.refund.value'), json_extract(e.payload, '$.order.value')) AS value
+         ${fromPayload("'$.order.currency'")} AS currency,
+         COALESCE(${fromPayload("'$.refund.value'")}, ${fromPayload("'$.order.value'")}) AS value
        FROM events e ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
        ORDER BY e.received_at DESC, e.id LIMIT ${bind(filter.limit)}`,
     )
@@ -161,30 +147,35 @@ export async function listEvents(db: D1Database, filter: EventFilter): Promise<E
   }));
 }
 
-export interface EventStory {
+export type EventStory = {
   id: string;
   receivedAt: string;
   /** The webhook that stored it; later deliveries of the same order are duplicates and leave no row. */
   webhook: { topic: string | null; webhookId: string | null };
   enqueueError: string | null;
-  summary: {
-    kind: string;
-    source: string;
-    shop: string;
-    occurredAt: string;
-    orderId: string;
-    orderNumber: string | null;
-    value: string;
-    currency: string;
-    items: number;
-    test: boolean;
-    channel: string;
-    refund: { id: string; value: string; full: boolean } | null;
-    consent: CommerceEvent["consent"];
-    /** Which attribution ids the order carried (never their values). */
-    attribution: Record<string, boolean>;
-  };
   deliveries: DeliveryRow[];
+} & (
+  | { summary: EventSummary }
+  /** A row this release cannot read (an older release's, a corrupted one): what is wrong, never the value. */
+  | { problem: string; summary: null }
+);
+
+export interface EventSummary {
+  kind: string;
+  source: string;
+  shop: string;
+  occurredAt: string;
+  orderId: string;
+  orderNumber: string | null;
+  value: string;
+  currency: string;
+  items: number;
+  test: boolean;
+  channel: string;
+  refund: { id: string; value: string; full: boolean } | null;
+  consent: CommerceEvent["consent"];
+  /** Which attribution ids the order carried (never their values). */
+  attribution: Record<string, boolean>;
 }
 
 const ATTRIBUTION_KEYS = ["gaClientId", "gaSessionId", "fbp", "fbc", "gclid", "landingUrl"];
@@ -203,13 +194,19 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
       payload: string;
     }>();
   if (!row) return undefined;
-  const event = CommerceEvent.parse(JSON.parse(row.payload));
+  const stored = readStoredEvent(row.payload);
   const deliveries = await deliveriesOf(db, [id]);
-  return {
+  const head = {
     id: row.id,
     receivedAt: row.received_at,
     webhook: { topic: row.topic, webhookId: row.webhook_id },
     enqueueError: row.enqueue_error,
+  };
+  const tail = { deliveries: deliveries.get(id) ?? [] };
+  if (!stored.ok) return { ...head, problem: stored.problem, summary: null, ...tail };
+  const event = stored.event;
+  return {
+    ...head,
     summary: {
       kind: event.kind,
       source: event.source,
@@ -233,6 +230,6 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
         ]),
       ),
     },
-    deliveries: deliveries.get(id) ?? [],
+    ...tail,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { QueueMessage } from "../ingest";
 import { logError } from "../lib/log";
+import { queueMessageOf } from "../model/queue-message";
+import { FAILED_STATUSES, FailedStatus, REPLAYABLE_BY_ID, STATUS } from "../model/statuses";
 
 const isoTime = z
   .string()
@@ -8,14 +9,13 @@ const isoTime = z
   .transform((v) => new Date(v).toISOString());
 
 /** A bulk replay is asked for by name: a request that names neither ids nor a status is refused. */
-export const REPLAY_HOW =
-  'send {"status":"failed"} or {"status":"dead"} to replay all of them, or {"eventIds":[…]}';
+export const REPLAY_HOW = `send ${FAILED_STATUSES.map((status) => JSON.stringify({ status })).join(" or ")} to replay all of them, or {"eventIds":[…]}`;
 
 export const ReplayRequest = z
   .object({
     /** At most 100: the ids of one request fit the admin body cap (16 KB). */
     eventIds: z.array(z.string().min(1)).min(1).max(100).optional(),
-    status: z.enum(["failed", "dead"]).optional(),
+    status: FailedStatus.optional(),
     /** Events received from / before these times. */
     since: isoTime.optional(),
     until: isoTime.optional(),
@@ -33,9 +33,6 @@ export interface ReplayResult {
   queued: boolean;
 }
 
-/** Explicit event ids replay anything not sent; a bulk replay only takes failed and dead rows. */
-const REPLAYABLE_BY_ID = ["failed", "dead", "retrying", "skipped", "expired", "dry-run"];
-const REPLAYABLE_IN_BULK = ["failed", "dead"];
 const CHUNK = 80;
 
 /**
@@ -50,18 +47,14 @@ export async function replayDeliveries(
   now = Date.now(),
 ): Promise<ReplayResult> {
   const db = env.DB;
-  const statuses = request.status
-    ? [request.status]
-    : request.eventIds
-      ? REPLAYABLE_BY_ID
-      : REPLAYABLE_IN_BULK;
+  const statuses = request.status ? [request.status] : request.eventIds ? REPLAYABLE_BY_ID : FAILED_STATUSES;
   const idChunks = request.eventIds
     ? Array.from({ length: Math.ceil(request.eventIds.length / CHUNK) }, (_, i) =>
         request.eventIds?.slice(i * CHUNK, (i + 1) * CHUNK),
       )
     : [undefined];
   const statements = idChunks.map((ids) => {
-    const params: unknown[] = [now, new Date(now).toISOString()];
+    const params: unknown[] = [now, new Date(now).toISOString(), STATUS.retrying];
     const bind = (value: unknown) => {
       params.push(value);
       return `?${params.length}`;
@@ -75,7 +68,7 @@ export async function replayDeliveries(
     if (received.length) where.push(`event_id IN (SELECT id FROM events WHERE ${received.join(" AND ")})`);
     return db
       .prepare(
-        `UPDATE deliveries SET status = 'retrying', lease_until = NULL, next_attempt_at = ?1, updated_at = ?2
+        `UPDATE deliveries SET status = ?3, lease_until = NULL, next_attempt_at = ?1, updated_at = ?2
          WHERE ${where.join(" AND ")} RETURNING event_id`,
       )
       .bind(...params);
@@ -87,9 +80,7 @@ export async function replayDeliveries(
   try {
     for (let i = 0; i < eventIds.length; i += 100) {
       const chunk = eventIds.slice(i, i + 100);
-      await env.EVENTS_QUEUE.sendBatch(
-        chunk.map((eventId) => ({ body: { eventId } satisfies QueueMessage })),
-      );
+      await env.EVENTS_QUEUE.sendBatch(chunk.map(queueMessageOf));
       requeued += chunk.length;
     }
   } catch (error) {

@@ -1,7 +1,7 @@
 import { DESTINATIONS } from "../consumer";
+import { DELIVERY_STATUSES, WEBHOOK_OUTCOMES } from "../model/statuses";
 import { sources } from "../sources";
 import { flushWebhookCounts, hourOf } from "../stats";
-import { DELIVERY_STATUSES, WEBHOOK_OUTCOMES } from "./queries";
 
 export type Counts = Record<string, number>;
 export interface WebhookRow {

@@ -1,10 +1,9 @@
 import { html } from "hono/html";
+import { DELIVERY_STATUSES, isFailed, STATUS, WEBHOOK, WEBHOOK_OUTCOMES } from "../model/statuses";
 import { barChart } from "./charts";
 import { type Html, layout, shortTime, statusBadge, storyHref } from "./layout";
-import { DELIVERY_STATUSES, type EventFilter, type EventListItem } from "./queries";
+import type { EventFilter, EventListItem } from "./queries";
 import type { AdminStats, WebhookRow } from "./stats-query";
-
-const REPLAYABLE = new Set(["failed", "dead"]);
 
 export function replayButton(csrf: string, fields: Record<string, string>, label: string): Html {
   return html`<form class="inline" method="post" action="/admin/replay">
@@ -15,11 +14,11 @@ export function replayButton(csrf: string, fields: Record<string, string>, label
 }
 
 function webhookTable(caption: string, rows: WebhookRow[]): Html {
-  const columns = ["accepted", "duplicate", "ignored", "rejected", "unavailable"];
   // A ping is WooCommerce saving its webhook: shown with ignored, both need nothing done.
+  const columns = WEBHOOK_OUTCOMES.filter((outcome) => outcome !== WEBHOOK.ping);
   const value = (row: WebhookRow, column: string) =>
-    column === "ignored"
-      ? (row.webhooks.ignored ?? 0) + (row.webhooks.ping ?? 0)
+    column === WEBHOOK.ignored
+      ? (row.webhooks[WEBHOOK.ignored] ?? 0) + (row.webhooks[WEBHOOK.ping] ?? 0)
       : (row.webhooks[column] ?? 0);
   return html`<div class="scroll"><table>
 <caption class="muted" style="text-align:left">${caption}</caption>
@@ -48,7 +47,7 @@ function ordersTable(events: EventListItem[], destinations: string[], csrf: stri
   return html`<div class="scroll"><table>
 <tr><th>received</th><th>order</th><th>kind</th><th class="n">value</th>${destinations.map((d) => html`<th>${d}</th>`)}<th></th></tr>
 ${events.map((e) => {
-  const replayable = e.deliveries.some((d) => REPLAYABLE.has(d.status));
+  const replayable = e.deliveries.some((d) => isFailed(d.status));
   return html`<tr data-event="${e.id}"><td>${shortTime(e.receivedAt)}</td>
 <td><a href="${storyHref(e.id)}">${e.orderNumber ?? e.orderId}</a><div class="reason">${e.source} · ${e.shop}${e.test ? " · test" : ""}</div></td>
 <td>${e.kind}</td><td class="n">${e.value ?? ""} ${e.currency ?? ""}</td>
@@ -84,8 +83,8 @@ ${webhookTable("last 7 days", stats.webhooks.last7d)}
 <section><h2>Deliveries</h2><div class="charts">
 ${stats.deliveries.map((d) => html`<div><h3>${d.destination}</h3>${barChart(`${d.destination} deliveries by status`, d.counts)}</div>`)}
 </div>
-<p>${total("failed") ? replayButton(csrf, { status: "failed" }, `Replay all failed (${total("failed")})`) : ""}
-${total("dead") ? replayButton(csrf, { status: "dead" }, `Replay all dead (${total("dead")})`) : ""}</p></section>
+<p>${total(STATUS.failed) ? replayButton(csrf, { status: STATUS.failed }, `Replay all failed (${total(STATUS.failed)})`) : ""}
+${total(STATUS.dead) ? replayButton(csrf, { status: STATUS.dead }, `Replay all dead (${total(STATUS.dead)})`) : ""}</p></section>
 <section><h2>Orders</h2>${searchForm(filter)}
 ${ordersTable(events, destinations, csrf)}</section>
 <p class="muted">Updated ${shortTime(stats.generatedAt)} · <a href="/admin/api/stats">JSON</a></p>`,

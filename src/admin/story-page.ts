@@ -1,29 +1,40 @@
 import { html } from "hono/html";
+import { isReplayable } from "../model/statuses";
 import { type Html, layout, shortTime, statusBadge } from "./layout";
-import type { EventStory } from "./queries";
+import type { EventStory, EventSummary } from "./queries";
 import { replayButton } from "./status-page";
 
-export function storyPage(story: EventStory, csrf: string, notice?: string): Html {
-  const s = story.summary;
-  const replayable = story.deliveries.some((d) => d.status !== "sent" && d.status !== "sending");
+function orderRows(s: EventSummary): Html {
+  return html`<dt>kind</dt><dd>${s.kind}${s.refund ? ` (${s.refund.full ? "full" : "partial"} refund ${s.refund.id})` : ""}</dd>
+<dt>order id</dt><dd>${s.orderId}</dd>
+<dt>value</dt><dd>${s.value} ${s.currency} · ${s.items} line(s)</dd>
+<dt>placed</dt><dd>${shortTime(s.occurredAt)}</dd>`;
+}
+
+function shopRows(s: EventSummary): Html {
   const consent = Object.entries(s.consent).map(([k, v]) => `${k}: ${v}`);
   const attribution = Object.entries(s.attribution).flatMap(([k, present]) => (present ? [k] : []));
+  return html`<dt>shop</dt><dd>${s.source} · ${s.shop} · ${s.channel}</dd>
+<dt>test order</dt><dd>${s.test ? "yes" : "no"}</dd>
+<dt>consent</dt><dd>${consent.length ? consent.join(", ") : "not given by the shop"}</dd>
+<dt>attribution</dt><dd>${attribution.length ? attribution.join(", ") : "none"}</dd>`;
+}
+
+export function storyPage(story: EventStory, csrf: string, notice?: string): Html {
+  const replayable = story.deliveries.some((d) => isReplayable(d.status));
+  const title = story.summary
+    ? `Order ${story.summary.orderNumber ?? story.summary.orderId}`
+    : "Unreadable event";
   return layout(
-    `Order ${s.orderNumber ?? s.orderId}`,
-    html`<header><h1>Order ${s.orderNumber ?? s.orderId}</h1><a href="/admin">← all orders</a></header>
+    title,
+    html`<header><h1>${title}</h1><a href="/admin">← all orders</a></header>
 ${notice ? html`<section class="note" role="status">${notice}</section>` : ""}
 <section><dl>
 <dt>event</dt><dd>${story.id}</dd>
-<dt>kind</dt><dd>${s.kind}${s.refund ? ` (${s.refund.full ? "full" : "partial"} refund ${s.refund.id})` : ""}</dd>
-<dt>order id</dt><dd>${s.orderId}</dd>
-<dt>value</dt><dd>${s.value} ${s.currency} · ${s.items} line(s)</dd>
-<dt>placed</dt><dd>${shortTime(s.occurredAt)}</dd>
+${story.summary ? orderRows(story.summary) : html`<dt>problem</dt><dd>stored event unreadable: ${story.problem}</dd>`}
 <dt>received</dt><dd>${shortTime(story.receivedAt)}</dd>
 <dt>webhook</dt><dd>${story.webhook.topic ?? "?"} · id ${story.webhook.webhookId ?? "?"}</dd>
-<dt>shop</dt><dd>${s.source} · ${s.shop} · ${s.channel}</dd>
-<dt>test order</dt><dd>${s.test ? "yes" : "no"}</dd>
-<dt>consent</dt><dd>${consent.length ? consent.join(", ") : "not given by the shop"}</dd>
-<dt>attribution</dt><dd>${attribution.length ? attribution.join(", ") : "none"}</dd>
+${story.summary ? shopRows(story.summary) : ""}
 ${story.enqueueError ? html`<dt>queue</dt><dd>not queued yet: ${story.enqueueError}</dd>` : ""}
 </dl></section>
 <section><h2>Destinations</h2>

@@ -1,4 +1,5 @@
-import { pairKey } from "../ledger";
+import type { Config } from "../config";
+import { PairMap } from "../model/keys";
 import type { HttpAnswer, OutboundRequest, Transport } from "./http";
 
 const REDACTED = "[redacted]";
@@ -38,16 +39,14 @@ function acceptedAnswer(request: OutboundRequest): HttpAnswer {
 /**
  * DESTINATIONS_MODE=dry-run: the destinations build exactly the requests they would send and
  * this transport keeps them (per event; secrets, client IP and user agent redacted) instead of
- * sending anything.
+ * sending anything. Undefined in live mode.
  */
-export function dryRunTransport(): { transport: Transport; recorded: Map<string, string> } {
-  const recorded = new Map<string, string>();
+export function dryRunFor(config: Config): { transport: Transport; recorded: PairMap<string> } | undefined {
+  if (config.DESTINATIONS_MODE !== "dry-run") return undefined;
+  const recorded = new PairMap<string>();
   const transport: Transport = async (request) => {
     request.eventIds.forEach((eventId, index) => {
-      recorded.set(
-        pairKey({ destination: request.destination, eventId }),
-        JSON.stringify(bodyOf(request, index)),
-      );
+      recorded.set({ destination: request.destination, eventId }, JSON.stringify(bodyOf(request, index)));
     });
     return acceptedAnswer(request);
   };

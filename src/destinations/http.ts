@@ -1,3 +1,5 @@
+import type { DestinationName } from "../model/statuses";
+
 /** What one outbound call came to: an HTTP answer, or why there was none. */
 export type HttpAnswer =
   | { kind: "response"; status: number; retryAfter: string | null; body: string }
@@ -34,7 +36,7 @@ export async function postJson(url: string, json: string, timeoutMs: number): Pr
 
 /** One outbound request as a destination builds it; `eventIds` are the events its body carries, in order. */
 export interface OutboundRequest {
-  destination: "ga4" | "meta";
+  destination: DestinationName;
   url: string;
   body: Record<string, unknown>;
   eventIds: string[];

@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import type { CommerceEvent } from "../events";
-import type { DestinationName } from "./types";
+import type { DestinationName } from "../model/statuses";
 
 /** Whether a destination sends an event, and whether it marks it as a debug hit. */
 export type TestOrderDecision = { send: true; debug: boolean } | { send: false; reason: string };

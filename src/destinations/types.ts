@@ -1,16 +1,15 @@
 import type { Config } from "../config";
 import type { CommerceEvent } from "../events";
+import type { DestinationName, OUTCOME } from "../model/statuses";
 import type { Transport } from "./http";
-
-export type DestinationName = "ga4" | "meta";
 
 /** What happened to one event at one destination, after one attempt. */
 export type DeliveryOutcome =
-  | { status: "sent"; httpStatus: number; reason?: string }
-  | { status: "retry"; httpStatus?: number; reason: string; retryAfterSeconds?: number }
-  | { status: "failed"; httpStatus?: number; reason: string }
-  | { status: "skipped"; reason: string }
-  | { status: "expired"; reason: string };
+  | { status: typeof OUTCOME.sent; httpStatus: number; reason?: string }
+  | { status: typeof OUTCOME.retry; httpStatus?: number; reason: string; retryAfterSeconds?: number }
+  | { status: typeof OUTCOME.failed; httpStatus?: number; reason: string }
+  | { status: typeof OUTCOME.skipped; reason: string }
+  | { status: typeof OUTCOME.expired; reason: string };
 
 export interface Destination {
   name: DestinationName;

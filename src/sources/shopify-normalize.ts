@@ -8,6 +8,7 @@ import type { NormalizedEvent } from "./types";
 
 type Currency = Config["SHOPIFY_CURRENCY"];
 type MoneySet = { shop_money: { amount: string }; presentment_money: { amount: string } } | null | undefined;
+type MoneySetWithCode = ShopifyLineItem["price_set"];
 
 /** The amount in the configured currency: the `_set` when present, else the plain (shop currency) field. */
 function pick(set: MoneySet, plain: string | null | undefined, currency: Currency): string {
@@ -122,14 +123,20 @@ function refundValue(refund: ShopifyRefund, currency: Currency): string {
   ]);
 }
 
+function currencyOf(set: MoneySetWithCode, currency: Currency): string | undefined {
+  return currency === "presentment" ? set?.presentment_money.currency_code : set?.shop_money.currency_code;
+}
+
+/**
+ * From the refund's own amounts, else the order (when the webhook carries one), else its
+ * transactions, else the refunded lines' prices. Empty when none says it: ingest refuses the event.
+ */
 function refundCurrency(refund: ShopifyRefund, fallback: string | undefined, currency: Currency): string {
-  const line = refund.refund_line_items?.find((l) => l.subtotal_set);
-  const fromLines =
-    currency === "presentment"
-      ? line?.subtotal_set?.presentment_money.currency_code
-      : line?.subtotal_set?.shop_money.currency_code;
+  const lines = refund.refund_line_items ?? [];
+  const fromLines = currencyOf(lines.find((l) => l.subtotal_set)?.subtotal_set, currency);
   const fromTransactions = refund.transactions?.find((t) => t.currency)?.currency;
-  return (fromLines ?? fallback ?? fromTransactions ?? "").toUpperCase();
+  const fromPrices = currencyOf(lines.find((l) => l.line_item.price_set)?.line_item.price_set, currency);
+  return (fromLines ?? fallback ?? fromTransactions ?? fromPrices ?? "").toUpperCase();
 }
 
 type RefundLine = NonNullable<ShopifyRefund["refund_line_items"]>[number];
