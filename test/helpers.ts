@@ -133,11 +133,16 @@ export function lastWebhookLog(): Record<string, unknown> {
  * A refusal: the answer says one of the fixed reasons (never anything the sender sent) and the
  * log line says why in its reason or detail.
  */
-export async function expectRefusal(response: Response, status: number, why: RegExp): Promise<void> {
+export async function expectRefusal(
+  response: Response,
+  status: number,
+  why: RegExp,
+): Promise<Record<string, unknown>> {
   expect(response.status).toBe(status);
   const body = await response.json<{ status: string; reason: string }>();
   expect(body.status).toBe("rejected");
   expect(REPLY_REASONS as readonly string[]).toContain(body.reason);
   const log = lastWebhookLog();
   expect(`${log.reason} ${log.detail ?? ""}`).toMatch(why);
+  return log;
 }
