@@ -4,11 +4,11 @@ import { isAdminPath, setAdminHeaders } from "./admin/headers";
 import { admin } from "./admin/routes";
 import type { AppEnv } from "./app-env";
 import { ga4Enabled, loadConfig, metaEnabled } from "./config";
+import { receiveWebhook } from "./ingest/pipeline";
 import { logError, logWarn } from "./lib/log";
-import { snippetResponse } from "./snippet";
 import { sources } from "./sources";
-import { adobeChallenge, ioEventsEnabled } from "./sources/magento-challenge";
-import { receiveWebhook } from "./webhook";
+import { adobeChallenge, ioEventsEnabled } from "./sources/magento/challenge";
+import { snippetResponse } from "./storefront/snippet";
 
 export const VERSION = "0.1.0";
 

@@ -1,6 +1,6 @@
 import { app } from "./app";
-import { consumeEvents } from "./consumer";
-import { sweepOutbox } from "./sweep";
+import { consumeEvents } from "./deliver/consumer";
+import { sweepOutbox } from "./deliver/sweep";
 
 export default {
   fetch: app.fetch,

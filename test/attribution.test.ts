@@ -12,8 +12,8 @@ import {
   parseGaCookie,
   parseGaSessionCookie,
 } from "../src/attribution";
-import { shopifyAttribution } from "../src/sources/shopify-attribution";
-import { ShopifyOrder } from "../src/sources/shopify-schema";
+import { shopifyAttribution } from "../src/sources/shopify/attribution";
+import { ShopifyOrder } from "../src/sources/shopify/schema";
 import {
   CONSENT_STATE_CASES,
   GA_COOKIE_CASES,

@@ -7,7 +7,7 @@ import {
 } from "../src/destinations/consent";
 import { ga4, toGa4Payload } from "../src/destinations/ga4";
 import { meta } from "../src/destinations/meta";
-import type { CommerceEvent } from "../src/events";
+import type { CommerceEvent } from "../src/model/commerce-event";
 import { NOW, purchase, purchaseOf, testConfig } from "./fixtures/events";
 
 afterEach(() => {

@@ -1,8 +1,8 @@
 import { createMessageBatch, env } from "cloudflare:test";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { replayDeliveries } from "../src/admin/replay";
+import { sweep } from "../src/deliver/sweep";
 import worker from "../src/index";
-import { sweep } from "../src/sweep";
 import { MAGENTO_SHOP, magentoOrder, signedMagentoRequest } from "./fixtures/magento";
 import { shopifyOrder } from "./fixtures/shopify";
 import { wooOrder, wooRequest } from "./fixtures/woocommerce";

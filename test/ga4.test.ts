@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { classifyGa4Response, ga4, ga4ClientId, toGa4Payload } from "../src/destinations/ga4";
 import type { HttpAnswer } from "../src/destinations/http";
-import { CommerceEvent } from "../src/events";
+import { CommerceEvent } from "../src/model/commerce-event";
 import { fullRefund, HASH, NOW, partialRefund, purchase, purchaseOf, testConfig } from "./fixtures/events";
 
 afterEach(() => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { retryDelaySeconds } from "../src/deliver/retry-policy";
 import { readBodyCapped } from "../src/lib/body";
 import { parseJsonLossless, scanJson } from "../src/lib/json";
 import { money, multiplyMoney, subtractMoney, sumMoney } from "../src/lib/money";
 import { xmlDepth } from "../src/lib/xml";
-import { retryDelaySeconds } from "../src/retry";
 
 describe("money", () => {
   it.each([
@@ -86,7 +86,7 @@ describe("body cap", () => {
 
 describe("retry backoff", () => {
   // The policy as README ("30 s doubling, at most 6 h, never less than a Retry-After") and
-  // src/retry.ts ("±20 % jitter"; Queues take at most 12 h) state it: the n-th failed try waits
+  // src/deliver/retry-policy.ts ("±20 % jitter"; Queues take at most 12 h) state it: the n-th failed try waits
   // 30·2^(n-1) s, capped at 21 600 s, then ×0.8…×1.2; a longer Retry-After wins; never over 43 200 s.
   it.each<[number, number | undefined, number, number]>([
     // attempts, Retry-After (s), shortest, longest

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { CommerceEvent } from "../src/events";
 import { multiplyMoney, subtractMoney, sumMoney } from "../src/lib/money";
-import { magentoPurchase, magentoRefund, magentoTime } from "../src/sources/magento-normalize";
-import { MagentoCreditMemo, MagentoOrder } from "../src/sources/magento-schema";
+import type { CommerceEvent } from "../src/model/commerce-event";
+import { magentoPurchase, magentoRefund, magentoTime } from "../src/sources/magento/normalize";
+import { MagentoCreditMemo, MagentoOrder } from "../src/sources/magento/schema";
 import { type BundlePricing, magentoCreditMemo, magentoOrder } from "./fixtures/magento";
 import { FIXTURE_PII } from "./fixtures/shopify";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { adobeKeyUrl } from "../src/sources/magento-signatures";
+import { adobeKeyUrl } from "../src/sources/magento/signatures";
 import {
   ADOBE_KEY_PATH,
   basicAuth,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { HttpAnswer } from "../src/destinations/http";
 import { classifyMetaResponse, meta, toMetaEvent, validateMetaEvent } from "../src/destinations/meta";
-import { CommerceEvent } from "../src/events";
+import { CommerceEvent } from "../src/model/commerce-event";
 import { fullRefund, HASH, NOW, purchase, purchaseOf, testConfig } from "./fixtures/events";
 
 afterEach(() => {

@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
-import chartsSource from "../src/admin/charts.ts?raw";
-import queriesSource from "../src/admin/queries.ts?raw";
+import chartsSource from "../src/admin/pages/charts.ts?raw";
+import statusPageSource from "../src/admin/pages/status-page.ts?raw";
+import storyPageSource from "../src/admin/pages/story-page.ts?raw";
 import replaySource from "../src/admin/replay.ts?raw";
-import statsQuerySource from "../src/admin/stats-query.ts?raw";
-import statusPageSource from "../src/admin/status-page.ts?raw";
-import storyPageSource from "../src/admin/story-page.ts?raw";
-import consumerSource from "../src/consumer.ts?raw";
-import ledgerSource from "../src/ledger.ts?raw";
+import consumerSource from "../src/deliver/consumer.ts?raw";
+import sweepSource from "../src/deliver/sweep.ts?raw";
 import { addWebhookCount, PairMap, type WebhookCount } from "../src/model/keys";
 import { QueueMessage, queueMessageOf } from "../src/model/queue-message";
 import {
@@ -18,7 +16,9 @@ import {
   REPLAYABLE_BY_ID,
   WEBHOOK_OUTCOMES,
 } from "../src/model/statuses";
-import sweepSource from "../src/sweep.ts?raw";
+import queriesSource from "../src/store/admin-queries.ts?raw";
+import statsQuerySource from "../src/store/admin-stats.ts?raw";
+import ledgerSource from "../src/store/ledger.ts?raw";
 
 describe("src/model", () => {
   it("names the final and replayable delivery statuses", () => {
@@ -73,15 +73,15 @@ describe("src/model", () => {
     // A quoted status, except as a key into the model's own constants (`STATUS["dry-run"]`).
     const quoted = new RegExp(`(?<!\\[)(["'])(${words.join("|")})\\1`, "g");
     const sources = {
-      "ledger.ts": ledgerSource,
-      "consumer.ts": consumerSource,
-      "sweep.ts": sweepSource,
-      "admin/queries.ts": queriesSource,
-      "admin/charts.ts": chartsSource,
-      "admin/status-page.ts": statusPageSource,
-      "admin/story-page.ts": storyPageSource,
+      "store/ledger.ts": ledgerSource,
+      "deliver/consumer.ts": consumerSource,
+      "deliver/sweep.ts": sweepSource,
+      "store/admin-queries.ts": queriesSource,
+      "admin/pages/charts.ts": chartsSource,
+      "admin/pages/status-page.ts": statusPageSource,
+      "admin/pages/story-page.ts": storyPageSource,
       "admin/replay.ts": replaySource,
-      "admin/stats-query.ts": statsQuerySource,
+      "store/admin-stats.ts": statsQuerySource,
     };
     const spelled = Object.entries(sources).flatMap(([file, text]) =>
       [...text.matchAll(quoted)].map((m) => `${file}: ${m[0]}`),

@@ -1,9 +1,9 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { eventStory } from "../src/admin/queries";
 import { replayDeliveries } from "../src/admin/replay";
+import { sweep } from "../src/deliver/sweep";
 import worker from "../src/index";
-import { sweep } from "../src/sweep";
+import { eventStory } from "../src/store/admin-queries";
 import { answers, mockDestinations } from "./fixtures/destinations";
 import { SHOP, shopifyOrder } from "./fixtures/shopify";
 import { wooOrder, wooRequest } from "./fixtures/woocommerce";

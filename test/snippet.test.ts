@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CART_ATTRIBUTES, LANDING_ATTRIBUTES } from "../src/attribution";
-import { snippetSource } from "../src/snippet";
+import { snippetSource } from "../src/storefront/snippet";
 import { fetchWith } from "./helpers";
 
 const get = (headers: Record<string, string> = {}, query = "") =>

@@ -1,7 +1,7 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { sweep } from "../src/deliver/sweep";
 import worker from "../src/index";
-import { sweep } from "../src/sweep";
 import { shopifyOrder } from "./fixtures/shopify";
 import { countRows, fetchWith, recordingQueue, shopifyRequest } from "./helpers";
 

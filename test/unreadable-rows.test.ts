@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { sweep } from "../src/deliver/sweep";
 import worker from "../src/index";
-import { sweep } from "../src/sweep";
 import { ADMIN_TOKEN, freshClientIp, get, login } from "./admin-helpers";
 import { mockDestinations } from "./fixtures/destinations";
 import { fullRefund } from "./fixtures/events";

@@ -86,7 +86,7 @@ describe("an event is checked against its schema before it is stored", () => {
     });
   });
 
-  // The choice under test: one bad event does not cost the webhook's good ones (src/webhook.ts).
+  // The choice under test: one bad event does not cost the webhook's good ones (src/ingest/pipeline.ts).
   it("stores the good refunds of an orders/cancelled and reports the bad one invalid", async () => {
     const orderId = freshId();
     const [good, bad] = [freshId(), freshId()];

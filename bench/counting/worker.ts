@@ -2,7 +2,7 @@
 // wrapped in a counter. D1 rows come from D1's own `meta` (rows_read / rows_written), so
 // they are what the database reports, not a guess. Local use only.
 import { app } from "../../src/app";
-import { consumeEvents } from "../../src/consumer";
+import { consumeEvents } from "../../src/deliver/consumer";
 
 const zero = () => ({
   kvReads: 0,

@@ -233,7 +233,7 @@ function consumerSection(cost) {
   return [
     `## 4. The consumer, one batch of ${c.events} events`,
     "",
-    "`consumeEvents` from src/consumer.ts called inside workerd (bench/counting/worker.ts) with a batch of the " +
+    "`consumeEvents` from src/deliver/consumer.ts called inside workerd (bench/counting/worker.ts) with a batch of the " +
       "section-3 Shopify events, counting D1 (round trips = `all`/`run`/`first`/`batch` calls) and `fetch`; " +
       "GA4_ENDPOINT and META_ENDPOINT point at a node:http fake on 127.0.0.1 that answers 2xx.",
     "",

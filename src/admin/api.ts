@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { issueText } from "../lib/issue";
 import { logInfo } from "../lib/log";
+import { EventFilter, eventStory, listEvents } from "../store/admin-queries";
+import { adminStats } from "../store/admin-stats";
 import { type AdminEnv, requireAdmin } from "./auth";
-import { EventFilter, eventStory, listEvents } from "./queries";
 import { REPLAY_HOW, ReplayRequest, replayDeliveries } from "./replay";
 import { jsonOf } from "./request-body";
-import { adminStats } from "./stats-query";
 
 /** The JSON admin API: the same data as the page, for scripts and curl. */
 export const adminApi = new Hono<AdminEnv>();

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { timingSafeEqualText } from "../lib/crypto";
 import type { AdminEnv } from "./env";
-import { loginPage } from "./login-page";
+import { loginPage } from "./pages/login-page";
 import { type AttemptKind, clientTag, logRefused, RETRY_AFTER_SECONDS, withinBudget } from "./rate-limit";
 import { formOf } from "./request-body";
 import { csrfTokenFor, SESSION_COOKIE, verifySession } from "./session";

@@ -1,16 +1,16 @@
 import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { logInfo } from "../lib/log";
+import { EventFilter, eventStory, listEvents } from "../store/admin-queries";
+import { adminStats } from "../store/admin-stats";
 import { adminApi } from "./api";
 import { type AdminEnv, adminEnabled, checkToken, foreignOrigin, requireAdmin } from "./auth";
 import { adminHeaders } from "./headers";
-import { EventFilter, eventStory, listEvents } from "./queries";
+import { statusPage } from "./pages/status-page";
+import { storyPage } from "./pages/story-page";
 import { ReplayRequest, replayDeliveries } from "./replay";
 import { capAdminBody, formOf } from "./request-body";
 import { endSession, issueSession, SESSION_COOKIE, SESSION_SECONDS } from "./session";
-import { adminStats } from "./stats-query";
-import { statusPage } from "./status-page";
-import { storyPage } from "./story-page";
 
 const COOKIE = { httpOnly: true, secure: true, sameSite: "Strict", path: "/admin" } as const;
 

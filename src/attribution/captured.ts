@@ -1,5 +1,5 @@
-import type { CommerceEvent } from "../events";
 import { withoutUndefined } from "../lib/defined";
+import type { CommerceEvent } from "../model/commerce-event";
 import { consentState } from "./consent";
 import { fbcFromFbclid } from "./fbc";
 import { parseGaCookie, parseGaSessionCookie } from "./ga-cookies";

@@ -1,4 +1,4 @@
-// These parsers are also stringified into the storefront snippet (src/snippet.ts), so each one
+// These parsers are also stringified into the storefront snippet (src/storefront/snippet.ts), so each one
 // stays self-contained: no imports, no module constants, no calls to other functions, no inner
 // named functions (a bundler may rename those or wrap them in helpers the browser lacks).
 

@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import type { CommerceEvent } from "../events";
+import type { CommerceEvent } from "../model/commerce-event";
 import type { MetaServerEvent } from "./meta";
 
 /** What a destination does with one event, given the customer's consent and the shop's policy. */

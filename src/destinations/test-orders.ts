@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import type { CommerceEvent } from "../events";
+import type { CommerceEvent } from "../model/commerce-event";
 import type { DestinationName } from "../model/statuses";
 
 /** Whether a destination sends an event, and whether it marks it as a debug hit. */

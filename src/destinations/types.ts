@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import type { CommerceEvent } from "../events";
+import type { CommerceEvent } from "../model/commerce-event";
 import type { DestinationName, OUTCOME } from "../model/statuses";
 import type { Transport } from "./http";
 

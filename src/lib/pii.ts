@@ -1,4 +1,4 @@
-import type { HashedIdentity } from "../events";
+import type { HashedIdentity } from "../model/commerce-event";
 import { sha256Hex } from "./crypto";
 import { withoutUndefined } from "./defined";
 import { phoneDigits } from "./phone";

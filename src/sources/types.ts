@@ -1,6 +1,6 @@
 import type { Config } from "../config";
-import type { CommerceEvent } from "../events";
 import { issueText } from "../lib/issue";
+import type { CommerceEvent } from "../model/commerce-event";
 
 export interface NormalizedEvent {
   event: CommerceEvent;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snippetSource } from "../../src/snippet.ts";
+import { snippetSource } from "../../src/storefront/snippet.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const chromiumInstalled = existsSync(CHROMIUM);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { snippetParsers } from "../../src/snippet.ts";
+import { snippetParsers } from "../../src/storefront/snippet.ts";
 import {
   CONSENT_STATE_CASES,
   GA_COOKIE_CASES,

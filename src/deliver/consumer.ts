@@ -1,0 +1,214 @@
+import { type Config, loadConfig } from "../config";
+import { dryRunFor } from "../destinations/dry-run";
+import { ga4 } from "../destinations/ga4";
+import type { Transport } from "../destinations/http";
+import { meta } from "../destinations/meta";
+import type { DeliveryOutcome, Destination } from "../destinations/types";
+import { logError, logInfo, logWarn } from "../lib/log";
+import type { CommerceEvent } from "../model/commerce-event";
+import { type Pair, PairMap } from "../model/keys";
+import { QueueMessage } from "../model/queue-message";
+import { isFinal, OUTCOME, STATUS } from "../model/statuses";
+import { claimDeliveries, type LedgerUpdate, loadEvents, markDead, recordOutcomes } from "../store/ledger";
+import { retryDelaySeconds } from "./retry-policy";
+
+export const DESTINATIONS: readonly Destination[] = [ga4, meta];
+
+/** The dead-letter queue's name ends with this; its consumer records dead letters. */
+const DEAD_LETTER_SUFFIX = "-dead";
+
+type Claimed = Awaited<ReturnType<typeof claimDeliveries>>;
+
+async function deliverSafely(
+  destination: Destination,
+  events: CommerceEvent[],
+  config: Config,
+  now: Date,
+  transport: Transport | undefined,
+): Promise<Map<string, DeliveryOutcome>> {
+  try {
+    return await destination.deliver(events, config, now, transport);
+  } catch (error) {
+    logError("destination failed unexpectedly", {
+      destination: destination.name,
+      error: (error as Error).message,
+    });
+    return new Map(
+      events.map((e) => [e.id, { status: OUTCOME.retry, reason: "internal error" } as DeliveryOutcome]),
+    );
+  }
+}
+
+/** Sends every claimed (event, destination) pair; one call per destination for the whole batch. */
+async function deliverClaimed(
+  destinations: readonly Destination[],
+  claimed: Pair[],
+  events: Map<string, CommerceEvent>,
+  config: Config,
+  now: number,
+  transport: Transport | undefined,
+): Promise<PairMap<DeliveryOutcome>> {
+  const outcomes = new PairMap<DeliveryOutcome>();
+  await Promise.all(
+    destinations.map(async (d) => {
+      const mine = claimed
+        .filter((p) => p.destination === d.name)
+        .map((p) => events.get(p.eventId) as CommerceEvent);
+      if (mine.length === 0) return;
+      const results = await deliverSafely(d, mine, config, new Date(now), transport);
+      for (const e of mine) {
+        const outcome = results.get(e.id) ?? { status: OUTCOME.retry, reason: "no outcome returned" };
+        outcomes.set({ eventId: e.id, destination: d.name }, outcome);
+      }
+    }),
+  );
+  return outcomes;
+}
+
+/** How long a message must wait before its next try, or undefined when every destination is final. */
+function pendingDelay(
+  eventId: string,
+  attempts: number,
+  destinations: readonly Destination[],
+  outcomes: PairMap<DeliveryOutcome>,
+  others: Claimed["others"],
+  now: number,
+): number | undefined {
+  let delay: number | undefined;
+  for (const d of destinations) {
+    const pair = { eventId, destination: d.name };
+    const outcome = outcomes.get(pair);
+    const other = others.get(pair);
+    if (outcome?.status === OUTCOME.retry) {
+      delay = Math.max(delay ?? 0, retryDelaySeconds(attempts, outcome.retryAfterSeconds));
+    } else if (!outcome && other && !isFinal(other.status)) {
+      // Another consumer holds it: look again once its lease has lapsed.
+      delay = Math.max(delay ?? 0, Math.ceil(((other.leaseUntil ?? now) - now) / 1000) + 1);
+    }
+  }
+  return delay;
+}
+
+function hasClientData(event: CommerceEvent | undefined): boolean {
+  return event?.client.ip !== undefined || event?.client.userAgent !== undefined;
+}
+
+/** Every enabled destination is final for the event after this run, so its client data can go. */
+function isSettled(
+  eventId: string,
+  destinations: readonly Destination[],
+  outcomes: PairMap<DeliveryOutcome>,
+  others: Claimed["others"],
+): boolean {
+  return (
+    destinations.length > 0 &&
+    destinations.every((d) => {
+      const pair = { eventId, destination: d.name };
+      const outcome = outcomes.get(pair);
+      if (outcome) return outcome.status !== OUTCOME.retry;
+      const other = others.get(pair);
+      return other !== undefined && isFinal(other.status);
+    })
+  );
+}
+
+function logDelivery(update: LedgerUpdate): void {
+  const { eventId, destination, outcome, dryRunBody } = update;
+  const fields = {
+    eventId,
+    destination,
+    outcome: dryRunBody !== undefined && outcome.status === OUTCOME.sent ? STATUS["dry-run"] : outcome.status,
+    httpStatus: "httpStatus" in outcome ? outcome.httpStatus : undefined,
+    reason: outcome.reason,
+  };
+  if (outcome.status === OUTCOME.failed) logError("delivery", fields);
+  else if (outcome.status === OUTCOME.retry) logWarn("delivery", fields);
+  else logInfo("delivery", fields);
+}
+
+/**
+ * The queue handler: for each event and each enabled destination not yet final in the
+ * D1 ledger, build, send and record. A message is acked once every destination is final;
+ * otherwise it is retried with backoff, and a destination that already succeeded is
+ * skipped on the retry because its ledger row is final. Once every destination is final for an
+ * event, its client IP and user agent are dropped from the outbox row in the same D1 batch.
+ */
+export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const now = Date.now();
+  const valid: Array<{ message: Message<unknown>; eventId: string }> = [];
+  for (const message of batch.messages) {
+    const body = QueueMessage.safeParse(message.body);
+    if (body.success) valid.push({ message, eventId: body.data.eventId });
+    else {
+      logError("queue message rejected", { queue: batch.queue, messageId: message.id });
+      message.ack();
+    }
+  }
+
+  if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) {
+    await markDead(
+      env.DB,
+      valid.map((v) => v.eventId),
+      now,
+    );
+    for (const { message, eventId } of valid) {
+      logError("delivery dead-lettered", { eventId });
+      message.ack();
+    }
+    return;
+  }
+
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    logError("consumer configuration invalid", { problems: loaded.problems });
+    for (const { message } of valid) message.retry({ delaySeconds: 300 });
+    return;
+  }
+  const config = loaded.config;
+  const destinations = DESTINATIONS.filter((d) => d.enabled(config));
+  const eventIds = [...new Set(valid.map((v) => v.eventId))];
+  const { events, unreadable } = await loadEvents(env.DB, eventIds);
+  const stored = (eventId: string) => events.has(eventId) || unreadable.has(eventId);
+
+  const pairs: Pair[] = eventIds
+    .filter(stored)
+    .flatMap((eventId) => destinations.map((d) => ({ eventId, destination: d.name })));
+  const { claimed, others } = await claimDeliveries(env.DB, pairs, now);
+  const dryRun = dryRunFor(config);
+  const readable = claimed.filter((p) => events.has(p.eventId));
+  const outcomes = await deliverClaimed(destinations, readable, events, config, now, dryRun?.transport);
+  // Retrying will not make a row readable: it fails for good, saying why (a replay tries it again),
+  // and the rest of the batch goes on.
+  for (const pair of claimed) {
+    const problem = unreadable.get(pair.eventId);
+    if (problem)
+      outcomes.set(pair, { status: OUTCOME.failed, reason: `stored event unreadable: ${problem}` });
+  }
+
+  const delays = new Map<string, number | undefined>();
+  for (const { message, eventId } of valid) {
+    if (!stored(eventId)) logWarn("queued event not in the outbox", { eventId });
+    else delays.set(eventId, pendingDelay(eventId, message.attempts, destinations, outcomes, others, now));
+  }
+
+  const updates: LedgerUpdate[] = [...outcomes].map(([pair, outcome]) => {
+    const delay = delays.get(pair.eventId);
+    return {
+      ...pair,
+      outcome,
+      nextAttemptAt: outcome.status === OUTCOME.retry && delay !== undefined ? now + delay * 1000 : undefined,
+      dryRunBody: dryRun?.recorded.get(pair),
+    };
+  });
+  const settled = [...delays.keys()].filter(
+    (id) => hasClientData(events.get(id)) && isSettled(id, destinations, outcomes, others),
+  );
+  await recordOutcomes(env.DB, updates, now, settled);
+  for (const update of updates) logDelivery(update);
+
+  for (const { message, eventId } of valid) {
+    const delay = delays.get(eventId);
+    if (delay === undefined) message.ack();
+    else message.retry({ delaySeconds: delay });
+  }
+}

@@ -1,0 +1,83 @@
+import { loadConfig } from "../config";
+import { logError, logInfo } from "../lib/log";
+import { queueMessageOf } from "../model/queue-message";
+import { STATUS } from "../model/statuses";
+import { forgetStaleClients } from "../store/ledger";
+import { DESTINATIONS } from "./consumer";
+
+/** An event this old with no delivery rows never reached the consumer. */
+const STRANDED_AFTER_MS = 10 * 60_000;
+/** A retry this overdue was lost by the Queue (or its consumer crashed). */
+const OVERDUE_AFTER_MS = 30 * 60_000;
+const SWEEP_LIMIT = 500;
+/**
+ * Client IP and user agent serve only Meta, which takes events up to 7 days old: past this, an
+ * event's are dropped whatever its deliveries' state (a replay then sends it without them).
+ */
+const CLIENT_DATA_MAX_AGE_MS = 8 * 86_400_000;
+
+/**
+ * The Cron Trigger: re-enqueues events that were stored but never (or no longer) queued,
+ * purges rows past the retention window, and drops client data the consumer did not (see
+ * forgetStaleClients). Re-enqueueing is safe: the consumer's ledger never sends a final
+ * delivery again.
+ */
+export async function sweepOutbox(controller: ScheduledController, env: Env): Promise<void> {
+  await sweep(env, controller.scheduledTime || Date.now());
+}
+
+/** One sweep at the given time; returns what it did. */
+export async function sweep(
+  env: Env,
+  now: number,
+): Promise<{ requeued: number; purged: number; clientCleared: number }> {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    logError("sweep skipped: configuration invalid", { problems: loaded.problems });
+    return { requeued: 0, purged: 0, clientCleared: 0 };
+  }
+  const config = loaded.config;
+  const db = env.DB;
+
+  const enabled = DESTINATIONS.some((d) => d.enabled(config));
+  const stranded = enabled
+    ? await db
+        .prepare(
+          `SELECT e.id FROM events e
+           WHERE e.received_at < ?1
+             AND (e.enqueue_error IS NOT NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id))
+           UNION
+           SELECT DISTINCT event_id FROM deliveries WHERE status = ?4 AND next_attempt_at < ?2
+           LIMIT ?3`,
+        )
+        .bind(
+          new Date(now - STRANDED_AFTER_MS).toISOString(),
+          now - OVERDUE_AFTER_MS,
+          SWEEP_LIMIT,
+          STATUS.retrying,
+        )
+        .all<{ id: string }>()
+    : { results: [] };
+  const ids = stranded.results.map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100);
+    await env.EVENTS_QUEUE.sendBatch(chunk.map(queueMessageOf));
+    await db.batch(
+      chunk.map((id) => db.prepare("UPDATE events SET enqueue_error = NULL WHERE id = ?1").bind(id)),
+    );
+  }
+
+  const cutoff = new Date(now - config.RETENTION_DAYS * 86_400_000).toISOString();
+  const clientCutoff = new Date(now - CLIENT_DATA_MAX_AGE_MS).toISOString();
+  // Purged first, so no row about to be deleted is written to.
+  const [, purged, cleared] = await db.batch([
+    db
+      .prepare("DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE received_at < ?1)")
+      .bind(cutoff),
+    db.prepare("DELETE FROM events WHERE received_at < ?1").bind(cutoff),
+    forgetStaleClients(db, clientCutoff, SWEEP_LIMIT),
+  ]);
+  const result = { requeued: ids.length, purged: purged.meta.changes, clientCleared: cleared.meta.changes };
+  logInfo("sweep", result);
+  return result;
+}

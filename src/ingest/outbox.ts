@@ -1,0 +1,173 @@
+import type { Config } from "../config";
+import { logError } from "../lib/log";
+import { type CommerceEvent, checkEvent } from "../model/commerce-event";
+import { queueMessageOf } from "../model/queue-message";
+import { EVENT, type EventStatus } from "../model/statuses";
+import type { NormalizedEvent, Reversal, WebhookMeta } from "../sources/types";
+import { resolveReversals } from "./reversals";
+
+export const DEDUPE_PREFIX = "seen:";
+
+export type IngestResult =
+  | {
+      ok: true;
+      events: Array<{ id: string; status: EventStatus }>;
+      queued: boolean;
+      /** What the schema refused in each `invalid` event: field and rule, never the value. */
+      problems: string[];
+    }
+  | { ok: false; reason: string };
+
+function insertEvent(
+  db: D1Database,
+  event: CommerceEvent,
+  meta: WebhookMeta,
+  now: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO events (id, source, shop, kind, order_id, order_number, occurred_at, received_at, test, topic, webhook_id, payload)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO NOTHING`,
+    )
+    .bind(
+      event.id,
+      event.source,
+      event.shop,
+      event.kind,
+      event.order.id,
+      event.order.number ?? null,
+      event.occurredAt,
+      now,
+      event.test ? 1 : 0,
+      meta.topic ?? null,
+      meta.deliveryId ?? null,
+      JSON.stringify(event),
+    );
+}
+
+async function recordedIds(db: D1Database, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const placeholders = ids.map((_, i) => `?${i + 1}`).join(",");
+  const rows = await db
+    .prepare(`SELECT id FROM events WHERE id IN (${placeholders})`)
+    .bind(...ids)
+    .all<{ id: string }>();
+  return new Set(rows.results.map((r) => r.id));
+}
+
+/**
+ * Dedupe and durable hand-off. KV is only a fast path (eventually consistent, no
+ * compare-and-set); the D1 insert with ON CONFLICT DO NOTHING decides who wins, so
+ * concurrent deliveries of one order store and enqueue it exactly once.
+ */
+export async function ingestEvents(
+  env: Env,
+  config: Config,
+  given: NormalizedEvent[],
+  meta: WebhookMeta,
+  ctx: ExecutionContext,
+  reversals: readonly Reversal[] = [],
+): Promise<IngestResult> {
+  let reversed: Awaited<ReturnType<typeof resolveReversals>>;
+  try {
+    reversed = await resolveReversals(env.DB, reversals);
+  } catch (error) {
+    logError("d1 unavailable", { error: (error as Error).message.slice(0, 200) });
+    return { ok: false, reason: "storage unavailable" };
+  }
+  const normalized = [...given, ...reversed.events];
+  const ids = [...normalized.map((n) => n.event.id), ...reversed.notApplicable];
+  const status = new Map<string, EventStatus>(ids.map((id) => [id, EVENT.duplicate]));
+  for (const id of reversed.notApplicable) status.set(id, EVENT.not_applicable);
+  // Nothing is stored that the consumer could not read back: the schema decides before D1 does.
+  const problems: string[] = [];
+  const valid = normalized.flatMap((n) => {
+    const checked = checkEvent(n.event);
+    if (checked.ok) return [{ ...n, event: checked.event }];
+    status.set(n.event.id, EVENT.invalid);
+    problems.push(checked.problem);
+    return [];
+  });
+  // Rows are purged after RETENTION_DAYS, so an older conversion (a replayed capture, a very
+  // late topic) could no longer be recognised as a duplicate: it is refused, not counted twice.
+  const oldest = Date.now() - config.RETENTION_DAYS * 86_400_000;
+  const current = valid.filter((n) => {
+    const tooOld = Date.parse(n.event.occurredAt) < oldest;
+    if (tooOld) status.set(n.event.id, EVENT.too_old);
+    return !tooOld;
+  });
+  const seen = await Promise.all(current.map((n) => env.DEDUPE_KV.get(DEDUPE_PREFIX + n.event.id)));
+  const fresh = current.filter((_, i) => seen[i] === null);
+
+  let candidates = fresh;
+  const preconditions = fresh.flatMap((n) =>
+    [n.onlyIfRecorded, n.unlessRecorded].filter((id) => id !== undefined),
+  );
+  const winners: CommerceEvent[] = [];
+  const stored: string[] = [];
+  try {
+    if (preconditions.length) {
+      const recorded = await recordedIds(env.DB, preconditions);
+      candidates = fresh.filter(
+        (n) =>
+          (!n.onlyIfRecorded || recorded.has(n.onlyIfRecorded)) &&
+          (!n.unlessRecorded || !recorded.has(n.unlessRecorded)),
+      );
+      for (const n of fresh) if (!candidates.includes(n)) status.set(n.event.id, EVENT.not_applicable);
+    }
+    if (candidates.length) {
+      const now = new Date().toISOString();
+      const results = await env.DB.batch(candidates.map((n) => insertEvent(env.DB, n.event, meta, now)));
+      candidates.forEach((n, i) => {
+        stored.push(n.event.id);
+        if (results[i].meta.changes > 0) {
+          winners.push(n.event);
+          status.set(n.event.id, EVENT.accepted);
+        }
+      });
+    }
+  } catch (error) {
+    logError("d1 unavailable", { source: meta.topic, error: (error as Error).message.slice(0, 200) });
+    return { ok: false, reason: "storage unavailable" };
+  }
+
+  let queued = true;
+  if (winners.length) {
+    try {
+      await env.EVENTS_QUEUE.sendBatch(winners.map((e) => queueMessageOf(e.id)));
+    } catch (error) {
+      queued = false;
+      const reason = (error as Error).message.slice(0, 200);
+      logError("queue send failed; event kept in the outbox for the sweep", {
+        eventIds: winners.map((e) => e.id),
+        error: reason,
+      });
+      await markEnqueueError(env.DB, winners, reason);
+    }
+  }
+
+  // Written only once D1 holds the event: the next redelivery then costs one KV read.
+  ctx.waitUntil(
+    Promise.all(
+      stored.map((id) =>
+        env.DEDUPE_KV.put(DEDUPE_PREFIX + id, "1", { expirationTtl: config.DEDUPE_TTL_SECONDS }),
+      ),
+    ).catch((error) => logError("kv put failed", { error: (error as Error).message.slice(0, 200) })),
+  );
+  return {
+    ok: true,
+    events: ids.map((id) => ({ id, status: status.get(id) ?? EVENT.duplicate })),
+    queued,
+    problems,
+  };
+}
+
+async function markEnqueueError(db: D1Database, events: CommerceEvent[], reason: string): Promise<void> {
+  try {
+    await db.batch(
+      events.map((e) => db.prepare("UPDATE events SET enqueue_error = ?1 WHERE id = ?2").bind(reason, e.id)),
+    );
+  } catch {
+    // The sweep also finds events with no delivery rows; the marker only makes it faster.
+  }
+}

@@ -1,0 +1,107 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { readBodyCapped } from "../lib/body";
+import { logError, logInfo, logWarn } from "../lib/log";
+import { EVENT, type EventStatus, type WebhookOutcome } from "../model/statuses";
+import type { ReplyReason, SourceVerdict, WebhookSource } from "../sources/types";
+import { countWebhook } from "./counters";
+import { ingestEvents } from "./outbox";
+
+/**
+ * The one pipeline every source goes through: cap and read the raw bytes, let the source
+ * verify and normalize them, dedupe and hand off, answer with a JSON summary and write
+ * one log line.
+ */
+export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource): Promise<Response> {
+  const started = Date.now();
+  const log = (outcome: WebhookOutcome, status: number, fields: Record<string, unknown> = {}) => {
+    const line = { source: source.name, outcome, status, ms: Date.now() - started, ...fields };
+    countWebhook(c.env.DB, c.executionCtx, source.name, outcome);
+    if (status >= 500) logError("webhook", line as never);
+    else if (status >= 400) logWarn("webhook", line as never);
+    else logInfo("webhook", line as never);
+  };
+
+  const loaded = c.var.settings;
+  if (!loaded.ok) {
+    log("unavailable", 503, { reason: "invalid configuration", problems: loaded.problems });
+    return c.json({ status: "error", reason: "relay misconfigured" }, 503);
+  }
+  const config = loaded.config;
+  const screened = source.screen?.(c.req.raw.headers, config);
+  if (screened?.outcome === "rejected") {
+    log("rejected", screened.status, { reason: screened.reason, detail: screened.detail });
+    return c.json({ status: "rejected", reason: screened.reason }, screened.status);
+  }
+  const fix = source.setupProblem(config);
+  if (fix) {
+    // Loud, and a 503 so the shop keeps retrying while the owner finishes the setup.
+    logError("webhook source not configured", { source: source.name, fix });
+    log("unavailable", 503, { reason: "source not configured", fix });
+    return c.json({ status: "error", reason: "relay not configured for this source" }, 503);
+  }
+
+  const body = await readBodyCapped(c.req.raw, config.MAX_BODY_BYTES);
+  if (!body.ok) {
+    const [status, reason] = body.reason === "too_large" ? [413, "body too large"] : [400, "unreadable body"];
+    log("rejected", status, { reason });
+    return c.json({ status: "rejected", reason }, status as 400 | 413);
+  }
+
+  let verdict: SourceVerdict;
+  try {
+    verdict = await source.handle({ headers: c.req.raw.headers, bytes: body.bytes }, config);
+  } catch (error) {
+    // A payload we cannot use is never a 5xx: the sender would retry it for hours.
+    logError("source failed on a payload", {
+      source: source.name,
+      error: (error as Error).message.slice(0, 200),
+    });
+    verdict = { outcome: "rejected", status: 400, reason: "invalid payload", detail: "source failed" };
+  }
+  const meta = { topic: verdict.topic, shop: verdict.shop, webhookId: verdict.deliveryId };
+
+  if (verdict.outcome === "rejected") {
+    // What a refused request claimed is logged for the owner, marked as such: it was not verified.
+    const claimed = verdict.status === 401 ? { claimed: true } : {};
+    log("rejected", verdict.status, { ...meta, ...claimed, reason: verdict.reason, detail: verdict.detail });
+    return c.json({ status: "rejected", reason: verdict.reason }, verdict.status);
+  }
+  if (verdict.outcome !== "events" || (verdict.events.length === 0 && !verdict.reversals?.length)) {
+    const outcome = verdict.outcome === "ping" ? "ping" : "ignored";
+    const reason = verdict.outcome === "events" ? "no conversion in this webhook" : verdict.reason;
+    const detail = verdict.outcome === "events" ? undefined : verdict.detail;
+    log(outcome, 200, { ...meta, reason, detail });
+    return c.json({ status: outcome, reason, events: [], ...verdict.reply }, 200);
+  }
+
+  const result = await ingestEvents(
+    c.env,
+    config,
+    verdict.events,
+    verdict,
+    c.executionCtx,
+    verdict.reversals,
+  );
+  if (!result.ok) {
+    log("unavailable", 503, { ...meta, reason: result.reason });
+    return c.json({ status: "error", reason: "could not store the event; retry later" }, 503);
+  }
+  const eventIds = result.events.map((e) => e.id);
+  const detail = result.problems.length ? [...new Set(result.problems)].join("; ") : undefined;
+  // One bad event does not cost a webhook its good ones: it is reported invalid, and only a webhook with no valid event is refused.
+  if (result.events.every((e) => e.status === EVENT.invalid)) {
+    log("rejected", 400, { ...meta, eventIds, reason: "invalid payload", detail });
+    return c.json({ status: "rejected", reason: "invalid payload" satisfies ReplyReason }, 400);
+  }
+  const has = (s: EventStatus) => result.events.some((e) => e.status === s);
+  const outcome = has(EVENT.accepted) ? "accepted" : has(EVENT.duplicate) ? "duplicate" : "ignored";
+  log(outcome, 200, {
+    ...meta,
+    eventIds,
+    eventStatus: result.events.map((e) => e.status),
+    queued: result.queued,
+    detail,
+  });
+  return c.json({ status: outcome, events: result.events, ...verdict.reply }, 200);
+}

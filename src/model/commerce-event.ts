@@ -1,0 +1,140 @@
+import { z } from "zod";
+import { issueText } from "../lib/issue";
+
+/** A decimal amount as an exact string ("369.97"); never a float. */
+const Money = z.string().regex(/^-?\d+(\.\d+)?$/);
+
+export const Item = z.object({
+  id: z.string(),
+  sku: z.string().optional(),
+  name: z.string().optional(),
+  variant: z.string().optional(),
+  brand: z.string().optional(),
+  /** Unit price before discounts. */
+  price: Money,
+  quantity: z.number().int().nonnegative(),
+  /** Discount on the whole line (all units), positive. */
+  discount: Money.optional(),
+});
+export type Item = z.infer<typeof Item>;
+
+/**
+ * Customer identifiers, already normalized and SHA-256 hex hashed per destination rules.
+ * Raw values never leave the source normalizer.
+ */
+export const HashedIdentity = z.object({
+  ga4: z
+    .object({
+      email: z.string().optional(),
+      phone: z.string().optional(),
+      firstName: z.string().optional(),
+      lastName: z.string().optional(),
+      street: z.string().optional(),
+      /** ISO 3166-1 alpha-2, sent unhashed as GA4 asks. */
+      country: z.string().optional(),
+    })
+    .default({}),
+  meta: z
+    .object({
+      em: z.string().optional(),
+      ph: z.string().optional(),
+      fn: z.string().optional(),
+      ln: z.string().optional(),
+      ct: z.string().optional(),
+      st: z.string().optional(),
+      zp: z.string().optional(),
+      country: z.string().optional(),
+      external_id: z.string().optional(),
+    })
+    .default({}),
+});
+export type HashedIdentity = z.infer<typeof HashedIdentity>;
+
+const ConsentState = z.enum(["granted", "denied"]);
+
+export const CommerceEvent = z.object({
+  /** Deterministic: `<source>:<shop>:<kind>:<id>`; the dedupe key and the ledger key. */
+  id: z.string().min(1),
+  kind: z.enum(["purchase", "refund"]),
+  source: z.enum(["shopify", "woocommerce", "magento"]),
+  shop: z.string().min(1),
+  /** When the order was placed (purchase) or the refund created, ISO 8601. */
+  occurredAt: z.string(),
+  test: z.boolean(),
+  /** Where the sale happened: web checkout, point of sale, a draft order, or unknown. */
+  channel: z.enum(["web", "pos", "draft", "other"]),
+  order: z.object({
+    id: z.string().min(1),
+    number: z.string().optional(),
+    currency: z.string().length(3),
+    /** Order total as the customer paid it (incl. tax and shipping). */
+    value: Money,
+    tax: Money,
+    shipping: Money,
+    discount: Money,
+    coupon: z.string().optional(),
+    items: z.array(Item),
+  }),
+  refund: z
+    .object({
+      id: z.string().min(1),
+      /** Positive amount refunded. */
+      value: Money,
+      /** Empty for a full refund. */
+      items: z.array(Item),
+      full: z.boolean(),
+    })
+    .optional(),
+  identity: HashedIdentity,
+  client: z.object({ ip: z.string().optional(), userAgent: z.string().optional() }).default({}),
+  attribution: z
+    .object({
+      gaClientId: z.string().optional(),
+      gaSessionId: z.string().optional(),
+      fbp: z.string().optional(),
+      fbc: z.string().optional(),
+      gclid: z.string().optional(),
+      landingUrl: z.string().optional(),
+    })
+    .default({}),
+  consent: z
+    .object({
+      adUserData: ConsentState.optional(),
+      adPersonalization: ConsentState.optional(),
+      marketing: ConsentState.optional(),
+      /** The analytics choice (Shopify's analytics purpose, Google's analytics_storage). */
+      analytics: ConsentState.optional(),
+    })
+    .default({}),
+});
+export type CommerceEvent = z.infer<typeof CommerceEvent>;
+
+export function eventId(
+  source: CommerceEvent["source"],
+  shop: string,
+  kind: CommerceEvent["kind"],
+  id: string,
+): string {
+  return `${source}:${shop}:${kind}:${id}`;
+}
+
+/** An event as the schema reads it, or what is wrong with it: the field and the rule, never the value. */
+export type CheckedEvent = { ok: true; event: CommerceEvent } | { ok: false; problem: string };
+
+export function checkEvent(value: unknown): CheckedEvent {
+  const parsed = CommerceEvent.safeParse(value);
+  return parsed.success
+    ? { ok: true, event: parsed.data }
+    : { ok: false, problem: issueText(parsed.error.issues[0]).slice(0, 160) };
+}
+
+/** An outbox row's payload: a row an older release wrote, or a corrupted one, is a problem, not an exception. */
+export function readStoredEvent(payload: string): CheckedEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return { ok: false, problem: "payload is not JSON" };
+  }
+  return checkEvent(value);
+}

@@ -1,0 +1,106 @@
+import { absMoney, money } from "../../lib/money";
+import { hashIdentity } from "../../lib/pii";
+import { type CommerceEvent, eventId } from "../../model/commerce-event";
+import { creditMemoItems, orderItems } from "./items";
+import type { MagentoAddress, MagentoCreditMemo, MagentoOrder } from "./schema";
+
+/** Magento writes "2017-08-21 22:22:19" in UTC; anything else is passed through as given. */
+export function magentoTime(value: string | undefined): string {
+  if (!value) return new Date().toISOString();
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(value.trim());
+  return match ? `${match[1]}T${match[2]}Z` : value;
+}
+
+function billingOf(order: MagentoOrder): MagentoAddress | undefined {
+  return order.billing_address ?? order.addresses?.find((a) => a.address_type === "billing");
+}
+
+function regionOf(address: MagentoAddress | undefined): string | undefined {
+  const region = address?.region;
+  if (typeof region === "object") return region.region_code ?? region.region;
+  return address?.region_code ?? region;
+}
+
+function firstLine(street: string | string[] | undefined): string | undefined {
+  return (Array.isArray(street) ? street[0] : street?.split("\n")[0]) || undefined;
+}
+
+/** The shopper's address as Magento recorded it, often behind a proxy chain: the first hop. */
+function clientIp(remoteIp: string | undefined): string | undefined {
+  return remoteIp?.split(",")[0].trim() || undefined;
+}
+
+/**
+ * A paid order: value, tax and shipping in the order currency (what the customer paid),
+ * the discount made positive (Magento stores it negative), personal data hashed here.
+ */
+export async function magentoPurchase(order: MagentoOrder, shop: string): Promise<CommerceEvent> {
+  const billing = billingOf(order);
+  const identity = await hashIdentity({
+    email: order.customer_email,
+    phone: billing?.telephone,
+    firstName: billing?.firstname ?? order.customer_firstname,
+    lastName: billing?.lastname ?? order.customer_lastname,
+    street: firstLine(billing?.street),
+    city: billing?.city,
+    region: regionOf(billing),
+    postalCode: billing?.postcode,
+    country: billing?.country_id,
+    externalId: order.customer_id,
+  });
+  const ip = clientIp(order.remote_ip);
+  return {
+    id: eventId("magento", shop, "purchase", order.entity_id),
+    kind: "purchase",
+    source: "magento",
+    shop,
+    occurredAt: magentoTime(order.created_at),
+    test: false,
+    // Magento records the shopper's IP for storefront orders only; admin-created ones have none.
+    channel: ip ? "web" : "other",
+    order: {
+      id: order.entity_id,
+      number: order.increment_id,
+      currency: order.order_currency_code,
+      value: money(order.grand_total),
+      tax: money(order.tax_amount),
+      shipping: money(order.shipping_amount),
+      discount: absMoney(order.discount_amount ?? "0"),
+      coupon: order.coupon_code,
+      items: orderItems(order.items),
+    },
+    identity,
+    client: { ip },
+    attribution: {},
+    consent: {},
+  };
+}
+
+/** One credit memo, one refund: its grand total, made positive, is what went back to the customer. */
+export function magentoRefund(memo: MagentoCreditMemo, shop: string): CommerceEvent {
+  const value = absMoney(memo.grand_total);
+  const items = creditMemoItems(memo.items);
+  return {
+    id: eventId("magento", shop, "refund", memo.entity_id),
+    kind: "refund",
+    source: "magento",
+    shop,
+    occurredAt: magentoTime(memo.created_at),
+    test: false,
+    channel: "other",
+    order: {
+      id: memo.order_id,
+      currency: memo.order_currency_code,
+      value,
+      tax: money(memo.tax_amount),
+      shipping: money(memo.shipping_amount),
+      discount: "0.00",
+      items,
+    },
+    refund: { id: memo.entity_id, value, items, full: false },
+    identity: { ga4: {}, meta: {} },
+    client: {},
+    attribution: {},
+    consent: {},
+  };
+}

@@ -1,0 +1,131 @@
+import type { Config } from "../../config";
+import { decodeUtf8, type ParseResult, parseJsonLossless } from "../../lib/json";
+import { shopifyShopName } from "../../lib/shops";
+import { parseRailsXml } from "../../lib/xml";
+import { bindSecrets, boundShop, shopsSigning } from "../bindings";
+import {
+  invalid,
+  type NormalizedEvent,
+  type SourceVerdict,
+  schemaProblem,
+  unauthorized,
+  type WebhookMeta,
+  type WebhookSource,
+} from "../types";
+import { shopifyCancellation, shopifyPurchase, shopifyRefund } from "./normalize";
+import { ShopifyOrder, ShopifyRefund } from "./schema";
+
+const bindings = (config: Config) =>
+  bindSecrets(config.SHOPIFY_WEBHOOK_SECRET, config.SHOPIFY_SHOP, {
+    secret: "SHOPIFY_WEBHOOK_SECRET",
+    shop: "SHOPIFY_SHOP",
+  });
+
+/** Shopify's admin lets a store pick JSON or XML per webhook; both give the same object. */
+export function parseShopifyBody(bytes: Uint8Array, contentType: string | null): ParseResult {
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return { ok: false, reason: "body is not valid UTF-8" };
+  const text = decoded.text.trimStart();
+  const xml = /xml/i.test(contentType ?? "") || text.startsWith("<");
+  return xml ? parseRailsXml(text) : parseJsonLossless(text);
+}
+
+/** Financial states an `orders/paid` body can be in: paid, and what a paid order can become. */
+const PAID_STATES = new Set(["paid", "partially_paid", "partially_refunded", "refunded"]);
+
+/**
+ * Shopify signs the body, not the topic header: the topic decides purchase or refund, so the
+ * body must be what that topic sends. A replayed `orders/create` body relabelled
+ * `orders/cancelled` has no `cancelled_at`; an unpaid order relabelled `orders/paid` is unpaid.
+ */
+function topicMismatch(topic: string, order: ShopifyOrder): string | undefined {
+  if (topic === "orders/cancelled" && !order.cancelled_at) return "orders/cancelled body has no cancelled_at";
+  if (topic === "orders/paid" && !PAID_STATES.has(order.financial_status ?? "")) {
+    return "orders/paid body is not paid";
+  }
+  return undefined;
+}
+
+async function normalizeShopify(
+  topic: string,
+  shop: string,
+  payload: unknown,
+  config: Config,
+  meta: WebhookMeta,
+): Promise<SourceVerdict> {
+  let events: NormalizedEvent[];
+  if (topic === "refunds/create") {
+    const refund = ShopifyRefund.safeParse(payload);
+    if (!refund.success) return invalid("invalid payload", schemaProblem(refund.error), meta);
+    events = [{ event: await shopifyRefund(refund.data, shop, config) }];
+  } else {
+    const order = ShopifyOrder.safeParse(payload);
+    if (!order.success) return invalid("invalid payload", schemaProblem(order.error), meta);
+    const mismatch = topicMismatch(topic, order.data);
+    if (mismatch) return invalid("topic does not match the body", mismatch, meta);
+    events =
+      topic === "orders/cancelled"
+        ? await shopifyCancellation(order.data, shop, config)
+        : [{ event: await shopifyPurchase(order.data, shop, config) }];
+  }
+  return { outcome: "events", events, ...meta };
+}
+
+function handledTopic(topic: string, config: Config): boolean {
+  return (
+    topic === "refunds/create" ||
+    topic === "orders/cancelled" ||
+    config.SHOPIFY_PURCHASE_TOPICS.includes(topic)
+  );
+}
+
+export const shopify: WebhookSource = {
+  name: "shopify",
+  setupProblem: (config) => {
+    const bound = bindings(config);
+    return bound.ok ? undefined : bound.fix;
+  },
+  async handle({ headers, bytes }, config): Promise<SourceVerdict> {
+    const topic = headers.get("x-shopify-topic")?.trim().toLowerCase() || undefined;
+    const claimed = headers.get("x-shopify-shop-domain")?.trim().toLowerCase() || undefined;
+    const deliveryId = headers.get("x-shopify-webhook-id")?.trim().slice(0, 200) || undefined;
+    const unverified = { topic, shop: claimed, deliveryId };
+    const signature = headers.get("x-shopify-hmac-sha256");
+    if (!signature) return unauthorized("no X-Shopify-Hmac-Sha256 header", unverified);
+    const bound = bindings(config);
+    if (!bound.ok) return unauthorized(bound.fix, unverified);
+    const signedFor =
+      bound.ok && bytes.byteLength > 0
+        ? await shopsSigning(bytes, signature, bound.bindings)
+        : new Set<string>();
+    if (signedFor.size === 0)
+      return unauthorized("signature does not match SHOPIFY_WEBHOOK_SECRET", unverified);
+    if (!topic || !claimed || !deliveryId) {
+      return invalid(
+        "missing webhook headers",
+        "missing X-Shopify-Topic, X-Shopify-Shop-Domain or X-Shopify-Webhook-Id",
+        unverified,
+      );
+    }
+    const claimedShop = shopifyShopName(claimed);
+    if (!claimedShop)
+      return invalid(
+        "missing webhook headers",
+        "X-Shopify-Shop-Domain is not a myshopify.com domain",
+        unverified,
+      );
+    // The body is signed, the shop header is not: it must name a shop this secret speaks for.
+    const shop = boundShop(claimedShop, signedFor);
+    if (!shop)
+      return unauthorized(
+        "X-Shopify-Shop-Domain is not a shop bound to the secret that signed the body",
+        unverified,
+      );
+    const meta = { topic, shop, deliveryId };
+    if (!handledTopic(topic, config))
+      return { outcome: "ignored", reason: "topic not used", detail: topic, ...meta };
+    const parsed = parseShopifyBody(bytes, headers.get("content-type"));
+    if (!parsed.ok) return invalid("malformed payload", parsed.reason, meta);
+    return normalizeShopify(topic, shop, parsed.value, config, meta);
+  },
+};

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { DecimalAmount, NumericId } from "../schema-values";
+
+/**
+ * The parts of Shopify's order and refund payloads that tagrelay maps. Ids arrive as
+ * text when they exceed 2^53 (lossless parsing) and always leave as text. Amounts are
+ * decimal strings in JSON; XML gives text everywhere, hence the coercions.
+ */
+const Id = NumericId;
+const Amount = DecimalAmount;
+const Count = z.coerce.number().int().nonnegative();
+const Str = z.string().nullish();
+
+const MoneySet = z
+  .object({
+    shop_money: z.object({ amount: Amount, currency_code: z.string() }),
+    presentment_money: z.object({ amount: Amount, currency_code: z.string() }),
+  })
+  .nullish();
+
+const Address = z
+  .object({
+    first_name: Str,
+    last_name: Str,
+    address1: Str,
+    city: Str,
+    province: Str,
+    province_code: Str,
+    zip: Str,
+    country: Str,
+    country_code: Str,
+    phone: Str,
+  })
+  .nullish();
+
+export const ShopifyLineItem = z.object({
+  id: Id,
+  product_id: Id.nullish(),
+  variant_id: Id.nullish(),
+  sku: Str,
+  title: Str,
+  name: Str,
+  variant_title: Str,
+  vendor: Str,
+  price: Amount,
+  price_set: MoneySet,
+  quantity: Count,
+  total_discount: Amount.nullish(),
+  total_discount_set: MoneySet,
+  discount_allocations: z.array(z.object({ amount: Amount, amount_set: MoneySet })).nullish(),
+});
+export type ShopifyLineItem = z.infer<typeof ShopifyLineItem>;
+
+export const ShopifyRefund = z.object({
+  id: Id,
+  order_id: Id,
+  created_at: z.string(),
+  processed_at: Str,
+  refund_line_items: z
+    .array(
+      z.object({
+        quantity: Count,
+        subtotal: Amount.nullish(),
+        subtotal_set: MoneySet,
+        total_tax: Amount.nullish(),
+        total_tax_set: MoneySet,
+        line_item: ShopifyLineItem,
+      }),
+    )
+    .nullish(),
+  transactions: z.array(z.object({ kind: Str, status: Str, amount: Amount, currency: Str })).nullish(),
+  refund_shipping_lines: z
+    .array(z.object({ subtotal_amount_set: MoneySet, total_tax_amount_set: MoneySet }))
+    .nullish(),
+});
+export type ShopifyRefund = z.infer<typeof ShopifyRefund>;
+
+export const ShopifyOrder = z.object({
+  id: Id,
+  name: Str,
+  order_number: z.union([z.string(), z.number()]).transform(String).nullish(),
+  created_at: z.string(),
+  processed_at: Str,
+  cancelled_at: Str,
+  financial_status: Str,
+  test: z
+    .union([z.boolean(), z.literal("true"), z.literal("false")])
+    .transform((v) => v === true || v === "true"),
+  source_name: Str,
+  currency: z.string().length(3),
+  presentment_currency: z.string().length(3).nullish(),
+  total_price: Amount,
+  total_price_set: MoneySet,
+  total_tax: Amount.nullish(),
+  total_tax_set: MoneySet,
+  total_discounts: Amount.nullish(),
+  total_discounts_set: MoneySet,
+  total_shipping_price_set: MoneySet,
+  discount_codes: z.array(z.object({ code: z.string() })).nullish(),
+  line_items: z.array(ShopifyLineItem),
+  refunds: z.array(ShopifyRefund).nullish(),
+  email: Str,
+  contact_email: Str,
+  phone: Str,
+  browser_ip: Str,
+  landing_site: Str,
+  client_details: z.object({ browser_ip: Str, user_agent: Str }).nullish(),
+  note_attributes: z
+    .array(
+      z.object({ name: z.string(), value: z.union([z.string(), z.number()]).transform(String).nullish() }),
+    )
+    .nullish(),
+  billing_address: Address,
+  customer: z.object({ id: Id.nullish(), email: Str, phone: Str, first_name: Str, last_name: Str }).nullish(),
+});
+export type ShopifyOrder = z.infer<typeof ShopifyOrder>;

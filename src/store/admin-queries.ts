@@ -1,0 +1,235 @@
+import { z } from "zod";
+import { type CommerceEvent, readStoredEvent } from "../model/commerce-event";
+import { DeliveryStatus } from "../model/statuses";
+
+const isoTime = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), "not a date")
+  .transform((v) => new Date(v).toISOString());
+
+export const EventFilter = z.object({
+  status: DeliveryStatus.optional(),
+  source: z.string().trim().min(1).max(40).optional(),
+  since: isoTime.optional(),
+  until: isoTime.optional(),
+  /** An order number (with or without its #) or an order id. */
+  q: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type EventFilter = z.infer<typeof EventFilter>;
+
+export interface DeliveryRow {
+  destination: string;
+  status: string;
+  attempts: number;
+  lastHttpStatus: number | null;
+  reason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  nextAttemptAt: string | null;
+}
+export interface EventListItem {
+  id: string;
+  source: string;
+  shop: string;
+  kind: string;
+  orderId: string;
+  orderNumber: string | null;
+  value: string | null;
+  currency: string | null;
+  test: boolean;
+  receivedAt: string;
+  deliveries: DeliveryRow[];
+}
+
+type DeliveryRecord = {
+  event_id: string;
+  destination: string;
+  status: string;
+  attempts: number;
+  last_http_status: number | null;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+  next_attempt_at: number | null;
+};
+
+const toDeliveryRow = (r: DeliveryRecord): DeliveryRow => ({
+  destination: r.destination,
+  status: r.status,
+  attempts: r.attempts,
+  lastHttpStatus: r.last_http_status,
+  reason: r.reason,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  nextAttemptAt: r.next_attempt_at === null ? null : new Date(r.next_attempt_at).toISOString(),
+});
+
+async function deliveriesOf(db: D1Database, ids: string[]): Promise<Map<string, DeliveryRow[]>> {
+  const byEvent = new Map<string, DeliveryRow[]>(ids.map((id) => [id, []]));
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    const rows = await db
+      .prepare(
+        `SELECT event_id, destination, status, attempts, last_http_status, reason, created_at, updated_at, next_attempt_at
+         FROM deliveries WHERE event_id IN (${chunk.map((_, j) => `?${j + 1}`).join(",")}) ORDER BY destination`,
+      )
+      .bind(...chunk)
+      .all<DeliveryRecord>();
+    for (const r of rows.results) byEvent.get(r.event_id)?.push(toDeliveryRow(r));
+  }
+  return byEvent;
+}
+
+/** A field of a row's payload; NULL when the payload is not JSON, where json_extract would fail the list. */
+const fromPayload = (path: string) =>
+  `CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, ${path}) END`;
+
+/** Recent conversions, newest first, each with every destination's ledger row. */
+export async function listEvents(db: D1Database, filter: EventFilter): Promise<EventListItem[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const bind = (value: unknown) => {
+    params.push(value);
+    return `?${params.length}`;
+  };
+  if (filter.source) where.push(`e.source = ${bind(filter.source)}`);
+  if (filter.since) where.push(`e.received_at >= ${bind(filter.since)}`);
+  if (filter.until) where.push(`e.received_at < ${bind(filter.until)}`);
+  if (filter.status) {
+    where.push(
+      `EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = ${bind(filter.status)})`,
+    );
+  }
+  if (filter.q) {
+    const q = filter.q.replace(/^#/, "");
+    where.push(
+      `(e.order_id = ${bind(q)} OR e.order_number = ${bind(q)} OR e.order_number = ${bind(`#${q}`)})`,
+    );
+  }
+  const rows = await db
+    .prepare(
+      `SELECT e.id, e.source, e.shop, e.kind, e.order_id, e.order_number, e.received_at, e.test,
+         ${fromPayload("'$.order.currency'")} AS currency,
+         COALESCE(${fromPayload("'$.refund.value'")}, ${fromPayload("'$.order.value'")}) AS value
+       FROM events e ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+       ORDER BY e.received_at DESC, e.id LIMIT ${bind(filter.limit)}`,
+    )
+    .bind(...params)
+    .all<{
+      id: string;
+      source: string;
+      shop: string;
+      kind: string;
+      order_id: string;
+      order_number: string | null;
+      received_at: string;
+      test: number;
+      currency: string | null;
+      value: string | null;
+    }>();
+  const deliveries = await deliveriesOf(
+    db,
+    rows.results.map((r) => r.id),
+  );
+  return rows.results.map((r) => ({
+    id: r.id,
+    source: r.source,
+    shop: r.shop,
+    kind: r.kind,
+    orderId: r.order_id,
+    orderNumber: r.order_number,
+    value: r.value === null ? null : String(r.value),
+    currency: r.currency,
+    test: r.test === 1,
+    receivedAt: r.received_at,
+    deliveries: deliveries.get(r.id) ?? [],
+  }));
+}
+
+export type EventStory = {
+  id: string;
+  receivedAt: string;
+  /** The webhook that stored it; later deliveries of the same order are duplicates and leave no row. */
+  webhook: { topic: string | null; webhookId: string | null };
+  enqueueError: string | null;
+  deliveries: DeliveryRow[];
+} & (
+  | { summary: EventSummary }
+  /** A row this release cannot read (an older release's, a corrupted one): what is wrong, never the value. */
+  | { problem: string; summary: null }
+);
+
+export interface EventSummary {
+  kind: string;
+  source: string;
+  shop: string;
+  occurredAt: string;
+  orderId: string;
+  orderNumber: string | null;
+  value: string;
+  currency: string;
+  items: number;
+  test: boolean;
+  channel: string;
+  refund: { id: string; value: string; full: boolean } | null;
+  consent: CommerceEvent["consent"];
+  /** Which attribution ids the order carried (never their values). */
+  attribution: Record<string, boolean>;
+}
+
+const ATTRIBUTION_KEYS = ["gaClientId", "gaSessionId", "fbp", "fbc", "gclid", "landingUrl"];
+
+/** One event's whole story, without identity hashes or any personal data. */
+export async function eventStory(db: D1Database, id: string): Promise<EventStory | undefined> {
+  const row = await db
+    .prepare("SELECT id, received_at, topic, webhook_id, enqueue_error, payload FROM events WHERE id = ?1")
+    .bind(id)
+    .first<{
+      id: string;
+      received_at: string;
+      topic: string | null;
+      webhook_id: string | null;
+      enqueue_error: string | null;
+      payload: string;
+    }>();
+  if (!row) return undefined;
+  const stored = readStoredEvent(row.payload);
+  const deliveries = await deliveriesOf(db, [id]);
+  const head = {
+    id: row.id,
+    receivedAt: row.received_at,
+    webhook: { topic: row.topic, webhookId: row.webhook_id },
+    enqueueError: row.enqueue_error,
+  };
+  const tail = { deliveries: deliveries.get(id) ?? [] };
+  if (!stored.ok) return { ...head, problem: stored.problem, summary: null, ...tail };
+  const event = stored.event;
+  return {
+    ...head,
+    summary: {
+      kind: event.kind,
+      source: event.source,
+      shop: event.shop,
+      occurredAt: event.occurredAt,
+      orderId: event.order.id,
+      orderNumber: event.order.number ?? null,
+      value: event.refund?.value ?? event.order.value,
+      currency: event.order.currency,
+      items: event.order.items.length,
+      test: event.test,
+      channel: event.channel,
+      refund: event.refund
+        ? { id: event.refund.id, value: event.refund.value, full: event.refund.full }
+        : null,
+      consent: event.consent,
+      attribution: Object.fromEntries(
+        [...new Set([...ATTRIBUTION_KEYS, ...Object.keys(event.attribution)])].map((key) => [
+          key,
+          Boolean(event.attribution[key as keyof CommerceEvent["attribution"]]),
+        ]),
+      ),
+    },
+    ...tail,
+  };
+}
