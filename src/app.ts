@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { isAdminPath, setAdminHeaders } from "./admin/headers";
 import { admin } from "./admin/routes";
-import type { AppEnv } from "./app-env";
+import type { AppEnv } from "./config";
 import { ga4Enabled, loadConfig, metaEnabled } from "./config";
 import { receiveWebhook } from "./ingest/pipeline";
 import { logError, logWarn } from "./lib/log";

@@ -183,3 +183,12 @@ export function ga4Enabled(config: Config): boolean {
 export function metaEnabled(config: Config): boolean {
   return Boolean(config.META_PIXEL_ID && config.META_ACCESS_TOKEN);
 }
+
+/** The Hono environment of every route: the bindings, and the settings parsed once per request. */
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    /** The Worker's settings, parsed by the app's first middleware (src/app.ts). */
+    settings: ConfigResult;
+  };
+};

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  hashIdentity,
   normalizeCityForMeta,
   normalizeCountryForGa4,
   normalizeCountryForMeta,
@@ -14,6 +13,7 @@ import {
   normalizeStreetForGa4,
   normalizeZipForMeta,
 } from "../src/lib/pii";
+import { hashIdentity } from "../src/sources/identity";
 
 /** SHA-256 hex computed here, independently of the code under test. */
 async function digest(text: string): Promise<string> {

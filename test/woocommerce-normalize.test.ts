@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
-import { hashIdentity } from "../src/lib/pii";
+import { hashIdentity } from "../src/sources/identity";
 import { woocommerce } from "../src/sources/woocommerce";
 import { FIXTURE_PII } from "./fixtures/shopify";
 import {

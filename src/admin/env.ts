@@ -1,4 +1,4 @@
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "../config";
 
 /** What the admin middlewares put on the context for the handlers below them (and the app's settings). */
 export type AdminEnv = {

@@ -1,18 +1,16 @@
 import { type Config, loadConfig } from "../config";
 import { dryRunFor } from "../destinations/dry-run";
-import { ga4 } from "../destinations/ga4";
 import type { Transport } from "../destinations/http";
-import { meta } from "../destinations/meta";
-import type { DeliveryOutcome, Destination } from "../destinations/types";
+import { DESTINATIONS } from "../destinations/registry";
+import type { Destination } from "../destinations/types";
 import { logError, logInfo, logWarn } from "../lib/log";
 import type { CommerceEvent } from "../model/commerce-event";
 import { type Pair, PairMap } from "../model/keys";
 import { QueueMessage } from "../model/queue-message";
+import type { DeliveryOutcome } from "../model/statuses";
 import { isFinal, OUTCOME, STATUS } from "../model/statuses";
 import { claimDeliveries, type LedgerUpdate, loadEvents, markDead, recordOutcomes } from "../store/ledger";
 import { retryDelaySeconds } from "./retry-policy";
-
-export const DESTINATIONS: readonly Destination[] = [ga4, meta];
 
 /** The dead-letter queue's name ends with this; its consumer records dead letters. */
 const DEAD_LETTER_SUFFIX = "-dead";

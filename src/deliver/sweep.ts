@@ -1,9 +1,9 @@
 import { loadConfig } from "../config";
+import { DESTINATIONS } from "../destinations/registry";
 import { logError, logInfo } from "../lib/log";
 import { queueMessageOf } from "../model/queue-message";
 import { STATUS } from "../model/statuses";
 import { forgetStaleClients } from "../store/ledger";
-import { DESTINATIONS } from "./consumer";
 
 /** An event this old with no delivery rows never reached the consumer. */
 const STRANDED_AFTER_MS = 10 * 60_000;

@@ -1,6 +1,5 @@
 import type { Config } from "../config";
 import type { CommerceEvent } from "../model/commerce-event";
-import type { MetaServerEvent } from "./meta";
 
 /** What a destination does with one event, given the customer's consent and the shop's policy. */
 export type ConsentDecision =
@@ -43,12 +42,12 @@ export function ga4ConsentDecision(consent: CommerceEvent["consent"], config: Co
  * Meta's Limited Data Use flag. Country and state 0 ask Meta to geolocate the event itself:
  * LDU only changes processing for people in the US states where it applies.
  */
-export const META_LIMITED_DATA_USE: Required<
-  Pick<
-    MetaServerEvent,
-    "data_processing_options" | "data_processing_options_country" | "data_processing_options_state"
-  >
-> = {
+export type LimitedDataUse = {
+  data_processing_options: ["LDU"];
+  data_processing_options_country: 0;
+  data_processing_options_state: 0;
+};
+export const META_LIMITED_DATA_USE: LimitedDataUse = {
   data_processing_options: ["LDU"],
   data_processing_options_country: 0,
   data_processing_options_state: 0,

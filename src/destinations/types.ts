@@ -1,15 +1,7 @@
 import type { Config } from "../config";
 import type { CommerceEvent } from "../model/commerce-event";
-import type { DestinationName, OUTCOME } from "../model/statuses";
+import type { DeliveryOutcome, DestinationName } from "../model/statuses";
 import type { Transport } from "./http";
-
-/** What happened to one event at one destination, after one attempt. */
-export type DeliveryOutcome =
-  | { status: typeof OUTCOME.sent; httpStatus: number; reason?: string }
-  | { status: typeof OUTCOME.retry; httpStatus?: number; reason: string; retryAfterSeconds?: number }
-  | { status: typeof OUTCOME.failed; httpStatus?: number; reason: string }
-  | { status: typeof OUTCOME.skipped; reason: string }
-  | { status: typeof OUTCOME.expired; reason: string };
 
 export interface Destination {
   name: DestinationName;

@@ -1,19 +1,10 @@
-import { logWarn } from "../lib/log";
-import { addWebhookCount, type WebhookCount } from "../model/keys";
 import type { WebhookOutcome } from "../model/statuses";
+import { flushWebhookCounts, pendWebhookCount } from "../store/webhook-counts";
 
 /** At most one D1 write per isolate in this interval, however busy the webhook stream is. */
 export const FLUSH_EVERY_MS = 10_000;
-const HOUR_MS = 3_600_000;
-const KEEP_HOURS = 8 * 24;
 
-/** Webhooks counted in this isolate and not yet written. */
-const pending: WebhookCount[] = [];
 let lastFlushAt = 0;
-
-export function hourOf(ms: number): number {
-  return Math.floor(ms / HOUR_MS);
-}
 
 /**
  * Counts one webhook outcome in memory and, when the last flush is older than FLUSH_EVERY_MS,
@@ -28,31 +19,8 @@ export function countWebhook(
   outcome: WebhookOutcome,
   now = Date.now(),
 ): void {
-  addWebhookCount(pending, { hour: hourOf(now), source, outcome }, 1);
+  pendWebhookCount(source, outcome, now);
   if (now - lastFlushAt < FLUSH_EVERY_MS) return;
   lastFlushAt = now;
   ctx.waitUntil(flushWebhookCounts(db));
-}
-
-/** Writes this isolate's pending counts with one UPSERT each; on failure they wait for the next flush. */
-export async function flushWebhookCounts(db: D1Database): Promise<void> {
-  const rows = pending.splice(0);
-  if (rows.length === 0) return;
-  try {
-    await db.batch([
-      ...rows.map(({ hour, source, outcome, n }) =>
-        db
-          .prepare(
-            `INSERT INTO webhook_counts (hour, source, outcome, n) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (hour, source, outcome) DO UPDATE SET n = n + excluded.n`,
-          )
-          .bind(hour, source, outcome, n),
-      ),
-      // The table stays bounded without a job of its own: the admin page reads 7 days back.
-      db.prepare("DELETE FROM webhook_counts WHERE hour < ?1").bind(hourOf(Date.now()) - KEEP_HOURS),
-    ]);
-  } catch (error) {
-    for (const row of rows) addWebhookCount(pending, row, row.n);
-    logWarn("webhook counts not written", { error: (error as Error).message.slice(0, 200) });
-  }
 }

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "../config";
 import { readBodyCapped } from "../lib/body";
 import { logError, logInfo, logWarn } from "../lib/log";
 import { EVENT, type EventStatus, type WebhookOutcome } from "../model/statuses";

@@ -3,6 +3,10 @@ import { z } from "zod";
 const isOneOf = <T extends string>(list: readonly T[], value: string): value is T =>
   (list as readonly string[]).includes(value);
 
+/** The shop systems webhooks come from, by the name in their route: `POST /webhooks/<name>`. */
+export const SOURCE_NAMES = ["shopify", "magento", "woocommerce"] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
 /** The destinations a conversion is sent to; each has one ledger row per event. */
 export const DESTINATION_NAMES = ["ga4", "meta"] as const;
 export const DestinationName = z.enum(DESTINATION_NAMES);
@@ -43,6 +47,14 @@ export const OUTCOME_STATUSES = ["sent", "retry", "failed", "skipped", "expired"
 export const OutcomeStatus = z.enum(OUTCOME_STATUSES);
 export type OutcomeStatus = z.infer<typeof OutcomeStatus>;
 export const OUTCOME = OutcomeStatus.enum;
+
+/** What happened to one event at one destination, after one attempt. */
+export type DeliveryOutcome =
+  | { status: typeof OUTCOME.sent; httpStatus: number; reason?: string }
+  | { status: typeof OUTCOME.retry; httpStatus?: number; reason: string; retryAfterSeconds?: number }
+  | { status: typeof OUTCOME.failed; httpStatus?: number; reason: string }
+  | { status: typeof OUTCOME.skipped; reason: string }
+  | { status: typeof OUTCOME.expired; reason: string };
 
 /** How the fetch handler answered one webhook; counted per hour and source in webhook_counts. */
 export const WEBHOOK_OUTCOMES = [

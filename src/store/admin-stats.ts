@@ -1,7 +1,5 @@
-import { DESTINATIONS } from "../deliver/consumer";
-import { flushWebhookCounts, hourOf } from "../ingest/counters";
-import { DELIVERY_STATUSES, WEBHOOK_OUTCOMES } from "../model/statuses";
-import { sources } from "../sources";
+import { DELIVERY_STATUSES, DESTINATION_NAMES, SOURCE_NAMES, WEBHOOK_OUTCOMES } from "../model/statuses";
+import { flushWebhookCounts, hourOf } from "./webhook-counts";
 
 export type Counts = Record<string, number>;
 export interface WebhookRow {
@@ -24,7 +22,7 @@ function webhookRows(
   counts: Array<{ source: string; outcome: string; n: number }>,
   events: Array<{ source: string; n: number }>,
 ) {
-  const names = [...new Set([...Object.keys(sources), ...counts.map((r) => r.source)])];
+  const names = [...new Set([...SOURCE_NAMES, ...counts.map((r) => r.source)])];
   return names.map((source) => {
     const webhooks = zeros(WEBHOOK_OUTCOMES);
     for (const r of counts) if (r.source === source) webhooks[r.outcome] = (webhooks[r.outcome] ?? 0) + r.n;
@@ -58,9 +56,7 @@ export async function adminStats(db: D1Database, now = Date.now()): Promise<Admi
   type EventRow = { source: string; n: number };
   const rows =
     (deliveries.results as unknown as Array<{ destination: string; status: string; n: number }>) ?? [];
-  const names = [
-    ...new Set([...DESTINATIONS.map((d) => d.name as string), ...rows.map((r) => r.destination)]),
-  ];
+  const names = [...new Set([...DESTINATION_NAMES, ...rows.map((r) => r.destination)])];
   return {
     generatedAt: new Date(now).toISOString(),
     webhooks: {

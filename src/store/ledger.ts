@@ -1,6 +1,6 @@
-import type { DeliveryOutcome } from "../destinations/types";
 import { type CommerceEvent, readStoredEvent } from "../model/commerce-event";
 import { type Pair, PairMap } from "../model/keys";
+import type { DeliveryOutcome } from "../model/statuses";
 import {
   type DeliveryStatus,
   type DestinationName,

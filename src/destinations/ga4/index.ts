@@ -5,6 +5,7 @@ import { withoutUndefined } from "../../lib/defined";
 import { logError } from "../../lib/log";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../../lib/money";
 import type { CommerceEvent, Item } from "../../model/commerce-event";
+import type { DeliveryOutcome } from "../../model/statuses";
 import { ga4ConsentDecision } from "../consent";
 import {
   type HttpAnswer,
@@ -15,7 +16,7 @@ import {
   withoutUrls,
 } from "../http";
 import { testOrderPolicy } from "../test-orders";
-import type { DeliveryOutcome, Destination } from "../types";
+import type { Destination } from "../types";
 
 // Measurement Protocol limits ("Send Measurement Protocol events", Limitations; items: "Measure ecommerce").
 const MAX_PARAMS = 25;

@@ -4,6 +4,7 @@ import { withoutUndefined } from "../../lib/defined";
 import { logError } from "../../lib/log";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../../lib/money";
 import type { CommerceEvent, Item } from "../../model/commerce-event";
+import type { DeliveryOutcome } from "../../model/statuses";
 import { META_LIMITED_DATA_USE, metaConsentDecision } from "../consent";
 import {
   type HttpAnswer,
@@ -14,7 +15,7 @@ import {
   unansweredOutcome,
 } from "../http";
 import { testOrderPolicy } from "../test-orders";
-import type { DeliveryOutcome, Destination } from "../types";
+import type { Destination } from "../types";
 
 const MAX_BATCH = 1000;
 const MAX_AGE_SECONDS = 7 * 24 * 3600;

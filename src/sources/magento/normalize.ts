@@ -1,6 +1,6 @@
 import { absMoney, money } from "../../lib/money";
-import { hashIdentity } from "../../lib/pii";
 import { type CommerceEvent, eventId } from "../../model/commerce-event";
+import { hashIdentity } from "../identity";
 import { creditMemoItems, orderItems } from "./items";
 import type { MagentoAddress, MagentoCreditMemo, MagentoOrder } from "./schema";
 

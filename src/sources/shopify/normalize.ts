@@ -1,7 +1,7 @@
 import type { Config } from "../../config";
 import { compareMoney, money, multiplyMoney, subtractMoney, sumMoney } from "../../lib/money";
-import { hashIdentity } from "../../lib/pii";
 import { type CommerceEvent, eventId, type Item } from "../../model/commerce-event";
+import { hashIdentity } from "../identity";
 import type { NormalizedEvent } from "../types";
 import { shopifyAttribution } from "./attribution";
 import type { ShopifyLineItem, ShopifyOrder, ShopifyRefund } from "./schema";

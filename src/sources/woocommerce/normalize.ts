@@ -1,7 +1,7 @@
 import type { Config } from "../../config";
 import { absMoney, compareMoney, money, subtractMoney, sumMoney } from "../../lib/money";
-import { hashIdentity } from "../../lib/pii";
 import { type CommerceEvent, eventId, type Item } from "../../model/commerce-event";
+import { hashIdentity } from "../identity";
 import type { NormalizedEvent } from "../types";
 import { woocommerceAttribution } from "./attribution";
 import type { WooLineItem, WooOrder, WooRefund } from "./schema";
