@@ -177,19 +177,8 @@ describe("bad input to /webhooks/shopify", () => {
   // These requests speak for a shop of their own, so the last test can tell they stored nothing.
   const BAD_INPUT_SHOP = "bad-input.myshopify.com";
   const send = (request: Request) => fetchWith(request, { SHOPIFY_SHOP: BAD_INPUT_SHOP } as Partial<Env>);
-  const signedRaw = async (text: string, headers: Record<string, string> = {}) =>
-    new Request("https://relay.test/webhooks/shopify", {
-      method: "POST",
-      body: text,
-      headers: {
-        "content-type": "application/json",
-        "x-shopify-topic": "orders/create",
-        "x-shopify-shop-domain": BAD_INPUT_SHOP,
-        "x-shopify-webhook-id": crypto.randomUUID(),
-        "x-shopify-hmac-sha256": await hmacBase64(SHOPIFY_SECRET, text),
-        ...headers,
-      },
-    });
+  const signedRaw = (text: string, headers: Record<string, string> = {}) =>
+    shopifyRequest(text, { shop: BAD_INPUT_SHOP, headers });
 
   const expectRejected = expectRefusal;
 

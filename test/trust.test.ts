@@ -175,19 +175,8 @@ describe("error replies echo nothing the caller sent", () => {
   const MARKUP = "<script>alert(1)</script>";
   const EMAIL = "leak.me@example.com";
 
-  const shopifyRaw = async (text: string, headers: Record<string, string> = {}) =>
-    new Request("https://relay.test/webhooks/shopify", {
-      method: "POST",
-      body: text,
-      headers: {
-        "content-type": "application/json",
-        "x-shopify-topic": "orders/create",
-        "x-shopify-shop-domain": SHOP,
-        "x-shopify-webhook-id": crypto.randomUUID(),
-        "x-shopify-hmac-sha256": await hmacBase64("shopify-test-secret", text),
-        ...headers,
-      },
-    });
+  const shopifyRaw = (text: string, headers: Record<string, string> = {}) =>
+    shopifyRequest(text, { headers });
 
   it.each([
     [
