@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SHOP, shopifyJson, shopifyOrder } from "./fixtures/shopify";
 import { WOO_SOURCE, wooOrder, wooRequest } from "./fixtures/woocommerce";
-import { countRows, expectRefusal, fetchWith, hmacBase64, recordingQueue, shopifyRequest } from "./helpers";
+import { countRows, expectRefusal, fetchWith, recordingQueue, shopifyRequest } from "./helpers";
 
 /**
  * Only bytes the signature covers, or settings the owner made, decide the shop, the kind and
