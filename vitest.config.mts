@@ -27,7 +27,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             TEST_SCHEMA: sqlOf("./schema.sql"),
             TEST_RELEASED_SCHEMAS: {
-              "0.1.0": sqlOf("./test/fixtures/schema/released-0.1.0.sql"),
+              // 0001 is 0.1.0's schema.sql statement for statement: run raw, it is that release's database.
+              "0.1.0": sqlOf("./migrations/0001_initial.sql"),
               "before WITHOUT ROWID": sqlOf("./test/fixtures/schema/released-before-without-rowid.sql"),
             },
             SHOPIFY_WEBHOOK_SECRET: "shopify-test-secret-old,shopify-test-secret",
