@@ -117,6 +117,23 @@ describe("POST /webhooks/magento: Adobe Commerce webhooks", () => {
     });
   });
 
+  it("lets the checkout go on when the order maps to an event the schema refuses, and stores nothing", async () => {
+    const id = freshId();
+    const order = magentoOrder({ entityId: id });
+    // The Magento schema takes any number; a CommerceEvent item needs a quantity of 0 or more.
+    const items = order.items.map((row, i) => (i === 0 ? { ...row, qty_ordered: -2 } : row));
+    const text = JSON.stringify({ order: { ...order, items } });
+    const response = await fetchWith(await commerceWebhookRequest(text, signer), commerce());
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: "ignored",
+      reason: "invalid payload",
+      op: "success",
+      events: [{ id: `magento:${MAGENTO_SHOP}:purchase:${id}`, status: "invalid" }],
+    });
+    expect(await countRows("events", "order_id = ?1", id)).toBe(0);
+  });
+
   it("still lets the checkout go on when a signed body cannot be used", async () => {
     const text = JSON.stringify({
       eventName: "observer.sales_order_place_after",

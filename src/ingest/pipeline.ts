@@ -91,8 +91,14 @@ export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource):
   const detail = result.problems.length ? [...new Set(result.problems)].join("; ") : undefined;
   // One bad event does not cost a webhook its good ones: it is reported invalid, and only a webhook with no valid event is refused.
   if (result.events.every((e) => e.status === EVENT.invalid)) {
-    log("rejected", 400, { ...meta, eventIds, reason: "invalid payload", detail });
-    return c.json({ status: "rejected", reason: "invalid payload" satisfies ReplyReason }, 400);
+    const reason: ReplyReason = "invalid payload";
+    // A sender that must get its success answer (an Adobe Commerce webhook inside checkout) gets it.
+    if (verdict.reply) {
+      log("ignored", 200, { ...meta, eventIds, reason, detail });
+      return c.json({ status: "ignored", reason, events: result.events, ...verdict.reply }, 200);
+    }
+    log("rejected", 400, { ...meta, eventIds, reason, detail });
+    return c.json({ status: "rejected", reason }, 400);
   }
   const has = (s: EventStatus) => result.events.some((e) => e.status === s);
   const outcome = has(EVENT.accepted) ? "accepted" : has(EVENT.duplicate) ? "duplicate" : "ignored";
