@@ -1,4 +1,6 @@
 import type { CommerceEvent } from "../model/commerce-event";
+import { STATUS } from "../model/statuses";
+import { forgetStaleClients } from "./ledger";
 
 /**
  * Stores each event in the outbox unless its id is already there, in one D1 round trip. Returns,
@@ -73,4 +75,55 @@ export async function eventsOfPurchaseOrders(
     ),
   );
   return results.map((r) => r.results);
+}
+
+/**
+ * Up to `limit` events to put back on the Queue: those received before `strandedBefore` whose
+ * enqueue failed or that have no delivery rows, and those with a retry due before `overdueBefore`.
+ */
+export async function strandedEventIds(
+  db: D1Database,
+  strandedBefore: string,
+  overdueBefore: number,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .prepare(
+      `SELECT e.id FROM events e
+           WHERE e.received_at < ?1
+             AND (e.enqueue_error IS NOT NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id))
+           UNION
+           SELECT DISTINCT event_id FROM deliveries WHERE status = ?4 AND next_attempt_at < ?2
+           LIMIT ?3`,
+    )
+    .bind(strandedBefore, overdueBefore, limit, STATUS.retrying)
+    .all<{ id: string }>();
+  return rows.results.map((r) => r.id);
+}
+
+/** Clears the enqueue-error marker of events the sweep re-enqueued; one round trip. */
+export async function clearEnqueueError(db: D1Database, ids: string[]): Promise<void> {
+  await db.batch(
+    ids.map((id) => db.prepare("UPDATE events SET enqueue_error = NULL WHERE id = ?1").bind(id)),
+  );
+}
+
+/**
+ * In one round trip: deletes the events received before `cutoff` with their deliveries, then drops
+ * stale client data (see forgetStaleClients). Purged first, so no row about to be deleted is written to.
+ */
+export async function purgeEvents(
+  db: D1Database,
+  cutoff: string,
+  clientCutoff: string,
+  clientLimit: number,
+): Promise<{ purged: number; clientCleared: number }> {
+  const [, purged, cleared] = await db.batch([
+    db
+      .prepare("DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE received_at < ?1)")
+      .bind(cutoff),
+    db.prepare("DELETE FROM events WHERE received_at < ?1").bind(cutoff),
+    forgetStaleClients(db, clientCutoff, clientLimit),
+  ]);
+  return { purged: purged.meta.changes, clientCleared: cleared.meta.changes };
 }
