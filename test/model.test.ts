@@ -18,6 +18,7 @@ import {
 } from "../src/model/statuses";
 import queriesSource from "../src/store/admin-queries.ts?raw";
 import statsQuerySource from "../src/store/admin-stats.ts?raw";
+import eventsSource from "../src/store/events.ts?raw";
 import ledgerSource from "../src/store/ledger.ts?raw";
 
 describe("src/model", () => {
@@ -82,6 +83,7 @@ describe("src/model", () => {
       "admin/pages/story-page.ts": storyPageSource,
       "admin/replay.ts": replaySource,
       "store/admin-stats.ts": statsQuerySource,
+      "store/events.ts": eventsSource,
     };
     const spelled = Object.entries(sources).flatMap(([file, text]) =>
       [...text.matchAll(quoted)].map((m) => `${file}: ${m[0]}`),

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { logError } from "../lib/log";
 import { queueMessageOf } from "../model/queue-message";
-import { FAILED_STATUSES, FailedStatus, REPLAYABLE_BY_ID, STATUS } from "../model/statuses";
+import { FAILED_STATUSES, FailedStatus, REPLAYABLE_BY_ID } from "../model/statuses";
+import { resetForReplay } from "../store/ledger";
 
 const isoTime = z
   .string()
@@ -33,8 +34,6 @@ export interface ReplayResult {
   queued: boolean;
 }
 
-const CHUNK = 80;
-
 /**
  * Sets the matching deliveries that are not sent back to `retrying` (attempts kept) and
  * re-enqueues their events. A `sent` row is never touched and a `sending` row belongs to a
@@ -46,36 +45,13 @@ export async function replayDeliveries(
   request: ReplayRequest,
   now = Date.now(),
 ): Promise<ReplayResult> {
-  const db = env.DB;
   const statuses = request.status ? [request.status] : request.eventIds ? REPLAYABLE_BY_ID : FAILED_STATUSES;
-  const idChunks = request.eventIds
-    ? Array.from({ length: Math.ceil(request.eventIds.length / CHUNK) }, (_, i) =>
-        request.eventIds?.slice(i * CHUNK, (i + 1) * CHUNK),
-      )
-    : [undefined];
-  const statements = idChunks.map((ids) => {
-    const params: unknown[] = [now, new Date(now).toISOString(), STATUS.retrying];
-    const bind = (value: unknown) => {
-      params.push(value);
-      return `?${params.length}`;
-    };
-    const where = [`status IN (${statuses.map(bind).join(",")})`];
-    if (ids) where.push(`event_id IN (${ids.map(bind).join(",")})`);
-    const received = [
-      request.since && `received_at >= ${bind(request.since)}`,
-      request.until && `received_at < ${bind(request.until)}`,
-    ].filter(Boolean);
-    if (received.length) where.push(`event_id IN (SELECT id FROM events WHERE ${received.join(" AND ")})`);
-    return db
-      .prepare(
-        `UPDATE deliveries SET status = ?3, lease_until = NULL, next_attempt_at = ?1, updated_at = ?2
-         WHERE ${where.join(" AND ")} RETURNING event_id`,
-      )
-      .bind(...params);
-  });
-  const results = await db.batch<{ event_id: string }>(statements);
-  const rows = results.flatMap((r) => r.results);
-  const eventIds = [...new Set(rows.map((r) => r.event_id))];
+  const rows = await resetForReplay(
+    env.DB,
+    { statuses, eventIds: request.eventIds, since: request.since, until: request.until },
+    now,
+  );
+  const eventIds = [...new Set(rows)];
   let requeued = 0;
   try {
     for (let i = 0; i < eventIds.length; i += 100) {

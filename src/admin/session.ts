@@ -1,4 +1,5 @@
 import { hmacSha256, sha256Hex, toBase64 } from "../lib/crypto";
+import { deleteSession, findSession, saveSession } from "../store/admin-sessions";
 
 export const SESSION_COOKIE = "tagrelay_admin";
 export const SESSION_SECONDS = 12 * 3600;
@@ -18,16 +19,8 @@ const tokenFingerprint = (token: string) => sha256Hex(`tagrelay admin token:${to
 export async function issueSession(db: D1Database, token: string, nowMs: number): Promise<string> {
   const id = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const fingerprint = await tokenFingerprint(token);
-  await db.batch([
-    db
-      .prepare("DELETE FROM admin_sessions WHERE expires_at <= ?1 OR token_fingerprint != ?2")
-      .bind(nowMs, fingerprint),
-    db
-      .prepare(
-        "INSERT INTO admin_sessions (id_hash, token_fingerprint, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)",
-      )
-      .bind(await sha256Hex(id), fingerprint, nowMs + SESSION_SECONDS * 1000, new Date(nowMs).toISOString()),
-  ]);
+  const expiresAt = nowMs + SESSION_SECONDS * 1000;
+  await saveSession(db, { idHash: await sha256Hex(id), tokenFingerprint: fingerprint, expiresAt }, nowMs);
   return id;
 }
 
@@ -39,18 +32,12 @@ export async function issueSession(db: D1Database, token: string, nowMs: number)
 export async function verifySession(db: D1Database, id: string, token: string, nowMs: number) {
   if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return false;
   const idHash = await sha256Hex(id);
-  const row = await db
-    .prepare("SELECT token_fingerprint, expires_at FROM admin_sessions WHERE id_hash = ?1")
-    .bind(idHash)
-    .first<{ token_fingerprint: string; expires_at: number }>();
+  const row = await findSession(db, idHash);
   if (!row) return false;
-  if (row.expires_at > nowMs && row.token_fingerprint === (await tokenFingerprint(token))) return true;
+  if (row.expiresAt > nowMs && row.tokenFingerprint === (await tokenFingerprint(token))) return true;
   await deleteSession(db, idHash);
   return false;
 }
-
-const deleteSession = (db: D1Database, idHash: string) =>
-  db.prepare("DELETE FROM admin_sessions WHERE id_hash = ?1").bind(idHash).run();
 
 /** Signing out: the row goes, so the cookie is worthless even to someone who copied it. */
 export async function endSession(db: D1Database, id: string): Promise<void> {

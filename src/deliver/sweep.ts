@@ -2,8 +2,7 @@ import { loadConfig } from "../config";
 import { DESTINATIONS } from "../destinations/registry";
 import { logError, logInfo } from "../lib/log";
 import { queueMessageOf } from "../model/queue-message";
-import { STATUS } from "../model/statuses";
-import { forgetStaleClients } from "../store/ledger";
+import { clearEnqueueError, purgeEvents, strandedEventIds } from "../store/events";
 
 /** An event this old with no delivery rows never reached the consumer. */
 const STRANDED_AFTER_MS = 10 * 60_000;
@@ -40,44 +39,24 @@ export async function sweep(
   const db = env.DB;
 
   const enabled = DESTINATIONS.some((d) => d.enabled(config));
-  const stranded = enabled
-    ? await db
-        .prepare(
-          `SELECT e.id FROM events e
-           WHERE e.received_at < ?1
-             AND (e.enqueue_error IS NOT NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id))
-           UNION
-           SELECT DISTINCT event_id FROM deliveries WHERE status = ?4 AND next_attempt_at < ?2
-           LIMIT ?3`,
-        )
-        .bind(
-          new Date(now - STRANDED_AFTER_MS).toISOString(),
-          now - OVERDUE_AFTER_MS,
-          SWEEP_LIMIT,
-          STATUS.retrying,
-        )
-        .all<{ id: string }>()
-    : { results: [] };
-  const ids = stranded.results.map((r) => r.id);
+  const ids = enabled
+    ? await strandedEventIds(
+        db,
+        new Date(now - STRANDED_AFTER_MS).toISOString(),
+        now - OVERDUE_AFTER_MS,
+        SWEEP_LIMIT,
+      )
+    : [];
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100);
     await env.EVENTS_QUEUE.sendBatch(chunk.map(queueMessageOf));
-    await db.batch(
-      chunk.map((id) => db.prepare("UPDATE events SET enqueue_error = NULL WHERE id = ?1").bind(id)),
-    );
+    await clearEnqueueError(db, chunk);
   }
 
   const cutoff = new Date(now - config.RETENTION_DAYS * 86_400_000).toISOString();
   const clientCutoff = new Date(now - CLIENT_DATA_MAX_AGE_MS).toISOString();
-  // Purged first, so no row about to be deleted is written to.
-  const [, purged, cleared] = await db.batch([
-    db
-      .prepare("DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE received_at < ?1)")
-      .bind(cutoff),
-    db.prepare("DELETE FROM events WHERE received_at < ?1").bind(cutoff),
-    forgetStaleClients(db, clientCutoff, SWEEP_LIMIT),
-  ]);
-  const result = { requeued: ids.length, purged: purged.meta.changes, clientCleared: cleared.meta.changes };
+  const { purged, clientCleared } = await purgeEvents(db, cutoff, clientCutoff, SWEEP_LIMIT);
+  const result = { requeued: ids.length, purged, clientCleared };
   logInfo("sweep", result);
   return result;
 }

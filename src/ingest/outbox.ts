@@ -4,6 +4,7 @@ import { type CommerceEvent, checkEvent } from "../model/commerce-event";
 import { queueMessageOf } from "../model/queue-message";
 import { EVENT, type EventStatus } from "../model/statuses";
 import type { NormalizedEvent, Reversal, WebhookMeta } from "../sources/types";
+import { insertEvents, markEnqueueError, recordedIds } from "../store/events";
 import { resolveReversals } from "./reversals";
 
 export const DEDUPE_PREFIX = "seen:";
@@ -17,43 +18,6 @@ export type IngestResult =
       problems: string[];
     }
   | { ok: false; reason: string };
-
-function insertEvent(
-  db: D1Database,
-  event: CommerceEvent,
-  meta: WebhookMeta,
-  now: string,
-): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO events (id, source, shop, kind, order_id, order_number, occurred_at, received_at, test, topic, webhook_id, payload)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO NOTHING`,
-    )
-    .bind(
-      event.id,
-      event.source,
-      event.shop,
-      event.kind,
-      event.order.id,
-      event.order.number ?? null,
-      event.occurredAt,
-      now,
-      event.test ? 1 : 0,
-      meta.topic ?? null,
-      meta.deliveryId ?? null,
-      JSON.stringify(event),
-    );
-}
-
-async function recordedIds(db: D1Database, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const placeholders = ids.map((_, i) => `?${i + 1}`).join(",");
-  const rows = await db
-    .prepare(`SELECT id FROM events WHERE id IN (${placeholders})`)
-    .bind(...ids)
-    .all<{ id: string }>();
-  return new Set(rows.results.map((r) => r.id));
-}
 
 /**
  * Dedupe and durable hand-off. KV is only a fast path (eventually consistent, no
@@ -117,10 +81,15 @@ export async function ingestEvents(
     }
     if (candidates.length) {
       const now = new Date().toISOString();
-      const results = await env.DB.batch(candidates.map((n) => insertEvent(env.DB, n.event, meta, now)));
+      const inserted = await insertEvents(
+        env.DB,
+        candidates.map((n) => n.event),
+        meta,
+        now,
+      );
       candidates.forEach((n, i) => {
         stored.push(n.event.id);
-        if (results[i].meta.changes > 0) {
+        if (inserted[i]) {
           winners.push(n.event);
           status.set(n.event.id, EVENT.accepted);
         }
@@ -142,7 +111,15 @@ export async function ingestEvents(
         eventIds: winners.map((e) => e.id),
         error: reason,
       });
-      await markEnqueueError(env.DB, winners, reason);
+      try {
+        await markEnqueueError(
+          env.DB,
+          winners.map((e) => e.id),
+          reason,
+        );
+      } catch {
+        // The sweep also finds events with no delivery rows; the marker only makes it faster.
+      }
     }
   }
 
@@ -160,14 +137,4 @@ export async function ingestEvents(
     queued,
     problems,
   };
-}
-
-async function markEnqueueError(db: D1Database, events: CommerceEvent[], reason: string): Promise<void> {
-  try {
-    await db.batch(
-      events.map((e) => db.prepare("UPDATE events SET enqueue_error = ?1 WHERE id = ?2").bind(reason, e.id)),
-    );
-  } catch {
-    // The sweep also finds events with no delivery rows; the marker only makes it faster.
-  }
 }

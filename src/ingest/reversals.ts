@@ -1,6 +1,7 @@
 import { compareMoney, subtractMoney, sumMoney } from "../lib/money";
 import { CommerceEvent } from "../model/commerce-event";
 import type { NormalizedEvent, Reversal } from "../sources/types";
+import { eventsOfPurchaseOrders } from "../store/events";
 
 /**
  * Turns reversals (a deleted order: the sender says only which order) into refund events
@@ -13,20 +14,14 @@ export async function resolveReversals(
   reversals: readonly Reversal[],
 ): Promise<{ events: NormalizedEvent[]; notApplicable: string[] }> {
   if (reversals.length === 0) return { events: [], notApplicable: [] };
-  const results = await db.batch<{ id: string; kind: string; payload: string }>(
-    reversals.map((r) =>
-      db
-        .prepare(
-          `SELECT e.id, e.kind, e.payload FROM events e JOIN events p ON p.id = ?1
-           WHERE e.source = p.source AND e.shop = p.shop AND e.order_id = p.order_id`,
-        )
-        .bind(r.purchaseId),
-    ),
+  const families = await eventsOfPurchaseOrders(
+    db,
+    reversals.map((r) => r.purchaseId),
   );
   const events: NormalizedEvent[] = [];
   const notApplicable: string[] = [];
   for (const [i, reversal] of reversals.entries()) {
-    const rows = results[i].results;
+    const rows = families[i];
     const purchaseRow = rows.find((row) => row.id === reversal.purchaseId);
     const purchase = purchaseRow && CommerceEvent.parse(JSON.parse(purchaseRow.payload));
     const refunds = rows

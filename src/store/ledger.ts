@@ -208,3 +208,46 @@ export async function markDead(db: D1Database, eventIds: string[], now: number):
     ...forgetClient(db, eventIds),
   ]);
 }
+
+/** Ids per statement: with the statuses and times, a statement stays under D1's 100 bound parameters. */
+const REPLAY_CHUNK = 80;
+
+/**
+ * Sets the deliveries in `statuses` (of these events, of events received in [since, until), when
+ * given) back to `retrying`, due now, attempts kept; one round trip. Returns the event id of every
+ * row it set back.
+ */
+export async function resetForReplay(
+  db: D1Database,
+  match: { statuses: readonly DeliveryStatus[]; eventIds?: string[]; since?: string; until?: string },
+  now: number,
+): Promise<string[]> {
+  const { statuses, eventIds, since, until } = match;
+  const idChunks = eventIds
+    ? Array.from({ length: Math.ceil(eventIds.length / REPLAY_CHUNK) }, (_, i) =>
+        eventIds.slice(i * REPLAY_CHUNK, (i + 1) * REPLAY_CHUNK),
+      )
+    : [undefined];
+  const statements = idChunks.map((ids) => {
+    const params: unknown[] = [now, new Date(now).toISOString(), STATUS.retrying];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `?${params.length}`;
+    };
+    const where = [`status IN (${statuses.map(bind).join(",")})`];
+    if (ids) where.push(`event_id IN (${ids.map(bind).join(",")})`);
+    const received = [
+      since && `received_at >= ${bind(since)}`,
+      until && `received_at < ${bind(until)}`,
+    ].filter(Boolean);
+    if (received.length) where.push(`event_id IN (SELECT id FROM events WHERE ${received.join(" AND ")})`);
+    return db
+      .prepare(
+        `UPDATE deliveries SET status = ?3, lease_until = NULL, next_attempt_at = ?1, updated_at = ?2
+         WHERE ${where.join(" AND ")} RETURNING event_id`,
+      )
+      .bind(...params);
+  });
+  const results = await db.batch<{ event_id: string }>(statements);
+  return results.flatMap((r) => r.results.map((row) => row.event_id));
+}

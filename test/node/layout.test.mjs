@@ -148,6 +148,23 @@ function cyclePath(graph, component, start) {
   return [...component].map(rel).join(", ");
 }
 
+/**
+ * D1 is written and read only in src/store/ (README "Working on it"): elsewhere, a prepared statement,
+ * a batch, or a string that opens with an SQL keyword is an offender, named with its line.
+ */
+const SQL =
+  /\.prepare\(|\.batch\(|["'`]\s*(?:SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|ALTER|DROP|PRAGMA|WITH)\s/;
+
+function sqlOutsideStore(files) {
+  return files
+    .filter((file) => stageOf(file) !== "store")
+    .flatMap((file) =>
+      readFileSync(file, "utf8")
+        .split("\n")
+        .flatMap((line, i) => (SQL.test(line) ? [`${rel(file)}:${i + 1}: ${line.trim()}`] : [])),
+    );
+}
+
 describe("src/ layout", () => {
   const { graph, unresolved } = importGraph();
 
@@ -162,5 +179,9 @@ describe("src/ layout", () => {
 
   it("has no import cycle between files", () => {
     expect(cycles(graph), "import cycles").toEqual([]);
+  });
+
+  it("keeps SQL in src/store/", () => {
+    expect(sqlOutsideStore([...graph.keys()]), "D1 statements outside src/store/").toEqual([]);
   });
 });
