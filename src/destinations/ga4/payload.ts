@@ -1,0 +1,103 @@
+import type { Config } from "../../config";
+import { withoutUndefined } from "../../lib/defined";
+import { moneyToNumber, multiplyMoney, subtractMoney } from "../../lib/money";
+import type { CommerceEvent, Item } from "../../model/commerce-event";
+import { ga4ClientId } from "./client-id";
+import { fitBody, MAX_ITEMS, text, withinLimits } from "./limits";
+import type { ConsentValue, Ga4Body, Ga4Item, Ga4Params, Ga4Payload } from "./types";
+
+/** GA4 backdates at most 72 h; a minute short of it, so the timestamp is still inside when it lands. */
+const MAX_BACKDATE_MS = 72 * 3600_000 - 60_000;
+
+/** Rounded to 6 places: a float division leaves noise past the cents (10/3 → 3.3333333333333335). */
+function perUnit(lineAmount: string, quantity: number): number {
+  return Math.round((moneyToNumber(lineAmount) / quantity) * 1e6) / 1e6;
+}
+
+/**
+ * GA4 wants the discounted unit price in `price` and the unit discount in `discount`.
+ * item_id is the SKU when the shop has one (what product feeds and the web tag use), else the platform id.
+ */
+function toGa4Item(item: Item): Ga4Item {
+  const lineDiscount = item.discount ?? "0";
+  const units = Math.max(item.quantity, 1);
+  const discount = perUnit(lineDiscount, units);
+  return withoutUndefined({
+    item_id: text(item.sku || item.id),
+    item_name: item.name && text(item.name),
+    item_variant: item.variant && text(item.variant),
+    item_brand: item.brand && text(item.brand),
+    price: perUnit(subtractMoney(multiplyMoney(item.price, units), lineDiscount), units),
+    discount: discount > 0 ? discount : undefined,
+    quantity: item.quantity,
+  });
+}
+
+function toGa4Params(event: CommerceEvent): Ga4Params {
+  const { order, refund, attribution } = event;
+  const transactionId = order.id || event.id;
+  if (event.kind === "refund" && refund) {
+    // A refund lands days after the visit: it joins no session.
+    const partial = !refund.full && refund.items.length > 0;
+    return withoutUndefined({
+      transaction_id: transactionId,
+      value: moneyToNumber(refund.value),
+      currency: order.currency,
+      items: partial ? refund.items.map(toGa4Item) : undefined,
+    });
+  }
+  return withoutUndefined({
+    transaction_id: transactionId,
+    value: moneyToNumber(order.value),
+    currency: order.currency,
+    tax: moneyToNumber(order.tax),
+    shipping: moneyToNumber(order.shipping),
+    coupon: order.coupon || undefined,
+    items: order.items.map(toGa4Item),
+    session_id: attribution.gaSessionId,
+    engagement_time_msec: attribution.gaSessionId ? 1 : undefined,
+  });
+}
+
+function toUserData(identity: CommerceEvent["identity"]["ga4"]): Ga4Body["user_data"] {
+  const address = withoutUndefined({
+    sha256_first_name: identity.firstName,
+    sha256_last_name: identity.lastName,
+    sha256_street: identity.street,
+    country: identity.country,
+  });
+  const userData = withoutUndefined({
+    sha256_email_address: identity.email ? [identity.email] : undefined,
+    sha256_phone_number: identity.phone ? [identity.phone] : undefined,
+    address: Object.keys(address).length > 0 ? [address] : undefined,
+  });
+  return Object.keys(userData).length > 0 ? userData : undefined;
+}
+
+function toConsent(consent: CommerceEvent["consent"]): Ga4Body["consent"] {
+  const upper = (state?: "granted" | "denied") => state && (state.toUpperCase() as ConsentValue);
+  // Someone who refused analytics gave no ad consent either, unless they said so explicitly.
+  const refused = consent.analytics === "denied" ? "denied" : undefined;
+  const result = withoutUndefined({
+    ad_user_data: upper(consent.adUserData ?? refused),
+    ad_personalization: upper(consent.adPersonalization ?? refused),
+  });
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+/** The Measurement Protocol body for one event. Deterministic: the same event gives the same body. */
+export async function toGa4Payload(event: CommerceEvent, _config: Config, now: Date): Promise<Ga4Payload> {
+  const params = toGa4Params(event);
+  const allItems = Array.isArray(params.items) ? params.items : [];
+  if (allItems.length > MAX_ITEMS) params.items = allItems.slice(0, MAX_ITEMS);
+  const occurredAt = Date.parse(event.occurredAt);
+  const age = now.getTime() - occurredAt;
+  const body: Ga4Body = withoutUndefined({
+    client_id: await ga4ClientId(event),
+    timestamp_micros: age >= 0 && age <= MAX_BACKDATE_MS ? occurredAt * 1000 : undefined,
+    user_data: toUserData(event.identity.ga4),
+    consent: toConsent(event.consent),
+    events: [{ name: event.kind, params: withinLimits(params) }],
+  });
+  return fitBody(body, allItems.length);
+}
