@@ -1,0 +1,57 @@
+import { metaEnabled } from "../../config";
+import type { DeliveryOutcome } from "../../model/statuses";
+import { META_LIMITED_DATA_USE, metaConsentDecision } from "../consent";
+import { liveTransport } from "../http";
+import { testOrderPolicy } from "../test-orders";
+import type { Destination } from "../types";
+import { toMetaEvent } from "./payload";
+import { type Ready, sendBatch } from "./send-batch";
+import { validateMetaEvent } from "./validate";
+
+const MAX_BATCH = 1000;
+const MAX_AGE_SECONDS = 7 * 24 * 3600;
+
+/** One request per batch of up to 1000 events; refunds, stale and invalid events never leave. */
+export const meta: Destination = {
+  name: "meta",
+  enabled: metaEnabled,
+  async deliver(events, config, now, transport = liveTransport) {
+    const outcomes = new Map<string, DeliveryOutcome>();
+    const ready: Ready[] = [];
+    for (const event of events) {
+      const policy = testOrderPolicy(event, "meta", config);
+      if (!policy.send) {
+        outcomes.set(event.id, { status: "skipped", reason: policy.reason });
+        continue;
+      }
+      if (event.kind === "refund" && config.META_REFUNDS === "skip") {
+        outcomes.set(event.id, {
+          status: "skipped",
+          reason: "META_REFUNDS is skip: Meta has no refund event",
+        });
+        continue;
+      }
+      const consent = metaConsentDecision(event.consent, config);
+      if (consent.action === "skip") {
+        outcomes.set(event.id, { status: "skipped", reason: consent.reason });
+        continue;
+      }
+      const built = toMetaEvent(event, config);
+      const data = consent.action === "send-ldu" ? { ...built, ...META_LIMITED_DATA_USE } : built;
+      if (now.getTime() / 1000 - data.event_time > MAX_AGE_SECONDS) {
+        outcomes.set(event.id, { status: "expired", reason: "event_time is more than 7 days old" });
+        continue;
+      }
+      const check = validateMetaEvent(data);
+      if (!check.ok) {
+        outcomes.set(event.id, { status: "failed", reason: check.reason });
+        continue;
+      }
+      ready.push({ id: event.id, data });
+    }
+    for (let i = 0; i < ready.length; i += MAX_BATCH) {
+      await sendBatch(ready.slice(i, i + MAX_BATCH), config, now, outcomes, transport);
+    }
+    return outcomes;
+  },
+};

@@ -1,0 +1,73 @@
+import type { Config } from "../../config";
+import { withoutUndefined } from "../../lib/defined";
+import { moneyToNumber, multiplyMoney, subtractMoney } from "../../lib/money";
+import type { CommerceEvent, Item } from "../../model/commerce-event";
+import { metaEventId } from "./event-id";
+import type { MetaServerEvent, MetaUserData } from "./types";
+
+function toUserData(event: CommerceEvent): MetaUserData {
+  const hashed = event.identity.meta;
+  const list = (value?: string) => (value ? [value] : undefined);
+  return withoutUndefined({
+    em: list(hashed.em),
+    ph: list(hashed.ph),
+    fn: list(hashed.fn),
+    ln: list(hashed.ln),
+    ct: list(hashed.ct),
+    st: list(hashed.st),
+    zp: list(hashed.zp),
+    country: list(hashed.country),
+    external_id: list(hashed.external_id),
+    client_ip_address: event.client.ip,
+    client_user_agent: event.client.userAgent,
+    fbp: event.attribution.fbp,
+    fbc: event.attribution.fbc,
+  });
+}
+
+/** Same id as GA4 (SKU, else platform id) so one catalog serves both; price is what was paid per unit. */
+function toContent(item: Item) {
+  const units = Math.max(item.quantity, 1);
+  const paid = subtractMoney(multiplyMoney(item.price, units), item.discount ?? "0");
+  return {
+    id: item.sku || item.id,
+    quantity: item.quantity,
+    item_price: Math.round((moneyToNumber(paid) / units) * 1e6) / 1e6,
+  };
+}
+
+/** One Conversions API server event. Pure: the same event and config give the same object. */
+export function toMetaEvent(event: CommerceEvent, config: Config): MetaServerEvent {
+  const common = {
+    event_time: Math.floor(Date.parse(event.occurredAt) / 1000),
+    event_id: metaEventId(event, config),
+    action_source: event.channel === "pos" ? "physical_store" : "website",
+    event_source_url: event.attribution.landingUrl,
+    user_data: toUserData(event),
+  } as const;
+  if (event.kind === "refund" && event.refund) {
+    return withoutUndefined({
+      event_name: "Refund",
+      ...common,
+      custom_data: {
+        value: moneyToNumber(event.refund.value),
+        currency: event.order.currency,
+        order_id: event.order.id,
+      },
+    });
+  }
+  const contents = event.order.items.map(toContent);
+  return withoutUndefined({
+    event_name: "Purchase",
+    ...common,
+    custom_data: {
+      value: moneyToNumber(event.order.value),
+      currency: event.order.currency,
+      content_ids: [...new Set(contents.map((c) => c.id))],
+      contents,
+      content_type: "product",
+      order_id: event.order.id,
+      num_items: event.order.items.reduce((sum, item) => sum + item.quantity, 0),
+    },
+  });
+}
