@@ -1,6 +1,6 @@
 -- tagrelay D1 schema: the outbox (events) and the ledger (deliveries), complete and current.
 -- For reading: databases are built by the files in migrations/ (`wrangler d1 migrations apply`,
--- run by `npm start` locally, `npm run deploy` remotely, and the tests), and test/migrations.test.ts
+-- run by `npm start` locally, `npm run deploy` remotely, and the tests), and test/store/migrations.test.ts
 -- checks that they build exactly this. A change goes into a new migration and into this file.
 -- What is kept (README "What is stored", docs/operations.md "Personal data at rest"):
 --   hashed identifiers only (SHA-256 of e-mail, phone, names, street, city, region, zip, country,

@@ -8,7 +8,7 @@ const sqlOf = (path: string) => splitSqlStatements(readFileSync(new URL(path, im
 
 export default defineConfig(async () => {
   // The tests build D1 as production does, from migrations/ (test/setup.ts applies them);
-  // test/migrations.test.ts checks them against schema.sql and the schemas of earlier releases.
+  // test/store/migrations.test.ts checks them against schema.sql and the schemas of earlier releases.
   const migrations = await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url)));
   // The pool reads .dev.vars like `wrangler dev` does; a developer's local settings must not
   // change what the tests see, so every name in it is blanked (blank means unset to the config).

@@ -1,0 +1,125 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import devVarsExample from "../../.dev.vars.example?raw";
+import { loadConfig } from "../../src/config";
+import worker from "../../src/index";
+import wranglerToml from "../../wrangler.toml?raw";
+import { mockDestinations } from "../fixtures/destinations";
+import { SHOP, shopifyOrder } from "../fixtures/shopify";
+import { fetchWith, recordingQueue, shopifyRequest } from "../helpers";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function storeOrder(id: string): Promise<string> {
+  const order = shopifyOrder({ id, createdAt: new Date().toISOString() });
+  await fetchWith(await shopifyRequest(order), { EVENTS_QUEUE: recordingQueue() });
+  return `shopify:${SHOP}:purchase:${id}`;
+}
+
+async function consume(eventId: string, overrides: Record<string, string> = {}) {
+  const batch = createMessageBatch("tagrelay-events", [
+    { id: "m", timestamp: new Date(), attempts: 1, body: { eventId } },
+  ]);
+  await worker.queue(batch, { ...env, ...overrides } as Env);
+  return getQueueResult(batch, createExecutionContext());
+}
+
+/** The fixture order's client data (test/fixtures/shopify.ts). */
+const IP = "203.0.113.7";
+const UA = "Mozilla/5.0 (X11; Linux x86_64) RelayTest/1.0";
+
+async function payloadOf(eventId: string): Promise<string> {
+  const row = await env.DB.prepare("SELECT payload FROM events WHERE id = ?1")
+    .bind(eventId)
+    .first<{ payload: string }>();
+  return row?.payload ?? "";
+}
+
+async function ledgerRows(eventId: string) {
+  const rows = await env.DB.prepare(
+    "SELECT destination, status, request_body FROM deliveries WHERE event_id = ?1 ORDER BY destination",
+  )
+    .bind(eventId)
+    .all<{ destination: string; status: string; request_body: string | null }>();
+  return rows.results;
+}
+
+describe("DESTINATIONS_MODE=dry-run", () => {
+  it("sends nothing and records exactly what the live path sends, secrets and client data redacted", async () => {
+    const eventId = await storeOrder("9300000000000000001");
+    const stored = await payloadOf(eventId);
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => {
+      throw new Error("dry run must not send anything");
+    });
+    const result = await consume(eventId, { DESTINATIONS_MODE: "dry-run" });
+    expect(result.explicitAcks).toEqual(["m"]);
+    expect(fetchSpy).not.toHaveBeenCalled();
+    const dry = await ledgerRows(eventId);
+    expect(dry.map((r) => [r.destination, r.status])).toEqual([
+      ["ga4", "dry-run"],
+      ["meta", "dry-run"],
+    ]);
+    for (const row of dry) {
+      expect(row.request_body).not.toContain("meta-test-access-token");
+      expect(row.request_body).not.toContain("ga4-test-api-secret");
+      expect(row.request_body).not.toContain(IP);
+      expect(row.request_body).not.toContain(UA);
+    }
+    // Dry-run rows are final: the outbox row no longer holds the client IP and user agent.
+    expect(JSON.parse(stored).client).toEqual({ ip: IP, userAgent: UA });
+    expect(JSON.parse(await payloadOf(eventId)).client).toEqual({});
+
+    // The same event, as first stored, through the live path: the bodies must be the ones recorded,
+    // but for Meta's client IP and user agent, which are personal data kept at rest only until
+    // every destination is final: the ledger shows that they were sent, not what they were.
+    vi.restoreAllMocks();
+    await env.DB.batch([
+      env.DB.prepare("DELETE FROM deliveries WHERE event_id = ?1").bind(eventId),
+      env.DB.prepare("UPDATE events SET payload = ?2 WHERE id = ?1").bind(eventId, stored),
+    ]);
+    const { ga4, meta } = mockDestinations();
+    await consume(eventId);
+    expect(ga4).toHaveLength(1);
+    expect(meta).toHaveLength(1);
+    const [ga4Dry, metaDry] = dry.map((r) => JSON.parse(r.request_body ?? "null"));
+    expect(ga4Dry).toEqual(ga4[0].body);
+    const [live] = meta[0].body.data;
+    const userData = live.user_data as Record<string, unknown>;
+    expect(userData).toMatchObject({ client_ip_address: IP, client_user_agent: UA });
+    expect(metaDry).toEqual({
+      ...meta[0].body,
+      access_token: "[redacted]",
+      data: [
+        {
+          ...live,
+          user_data: { ...userData, client_ip_address: "[redacted]", client_user_agent: "[redacted]" },
+        },
+      ],
+    });
+    expect(await ledgerRows(eventId)).toMatchObject([
+      { status: "sent", request_body: null },
+      { status: "sent", request_body: null },
+    ]);
+  });
+
+  it("is never the default when deployed: wrangler.toml carries neither dry-run nor development secrets", () => {
+    expect(wranglerToml).not.toMatch(/DESTINATIONS_MODE\s*=\s*"dry-run"/);
+    const devValues = [...devVarsExample.matchAll(/^\s*([A-Z0-9_]+)\s*=\s*(.+?)\s*$/gm)];
+    expect(devValues.length).toBeGreaterThan(0);
+    for (const [, name, value] of devValues) {
+      if (name === "DESTINATIONS_MODE") continue;
+      expect(wranglerToml, `${name} from .dev.vars.example is in wrangler.toml`).not.toContain(value);
+    }
+    const vars = Object.fromEntries(
+      [...wranglerToml.matchAll(/^\s*([A-Z0-9_]+)\s*=\s*"([^"]*)"\s*$/gm)].map(([, k, v]) => [k, v]),
+    );
+    const deployed = loadConfig(vars);
+    expect(deployed.ok && deployed.config.DESTINATIONS_MODE).toBe("live");
+  });
+
+  it("the development example defaults to dry-run", () => {
+    expect(devVarsExample).toMatch(/^DESTINATIONS_MODE=dry-run$/m);
+  });
+});

@@ -1,0 +1,86 @@
+import { env } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { mockDestinations } from "../fixtures/destinations";
+import {
+  MAGENTO_SHOP,
+  magentoCreditMemo,
+  magentoOrder,
+  recentMagentoTime,
+  signedMagentoRequest,
+} from "../fixtures/magento";
+import { fetchWith, postToWorker, recordingQueue, waitForDeliveries } from "../helpers";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const send = async (body: unknown) => postToWorker(await signedMagentoRequest(JSON.stringify(body)));
+
+describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", () => {
+  it("delivers one purchase to each destination, however often the order is saved", async () => {
+    const orderId = "9300001";
+    const eventId = `magento:${MAGENTO_SHOP}:purchase:${orderId}`;
+    const { ga4, meta } = mockDestinations();
+    const order = magentoOrder({ entityId: orderId, createdAt: recentMagentoTime() });
+
+    const first = await send({ order });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ status: "accepted", events: [{ id: eventId, status: "accepted" }] });
+    // Final ledger rows: the consumer has sent and recorded both, and never claims them again.
+    await waitForDeliveries(eventId);
+    expect(ga4).toHaveLength(1);
+    expect(meta).toHaveLength(1);
+
+    // Saves through a recording Queue: answered duplicate and enqueued nothing, so no work is
+    // left anywhere that could send this order again.
+    const queue = recordingQueue();
+    for (const state of ["processing", "complete", "complete"]) {
+      const request = await signedMagentoRequest(JSON.stringify({ order: { ...order, state } }));
+      const again = await fetchWith(request, { EVENTS_QUEUE: queue });
+      expect(await again.json()).toEqual({
+        status: "duplicate",
+        events: [{ id: eventId, status: "duplicate" }],
+      });
+    }
+    expect(queue.sent).toEqual([]);
+
+    expect(ga4).toHaveLength(1);
+    expect(meta).toHaveLength(1);
+    expect(ga4[0].body.events).toMatchObject([
+      { name: "purchase", params: { transaction_id: orderId, currency: "EUR", value: 171.33 } },
+    ]);
+    expect(meta[0].body.data).toMatchObject([{ event_name: "Purchase", event_id: orderId }]);
+
+    const rows = await env.DB.prepare(
+      "SELECT destination, status FROM deliveries WHERE event_id = ?1 ORDER BY 1",
+    )
+      .bind(eventId)
+      .all();
+    expect(rows.results).toEqual([
+      { destination: "ga4", status: "sent" },
+      { destination: "meta", status: "sent" },
+    ]);
+  });
+
+  it("delivers a credit memo to GA4 as a refund and records Meta's default policy (skip)", async () => {
+    const memoId = "9400001";
+    const { ga4, meta } = mockDestinations();
+    const memo = magentoCreditMemo({ entityId: memoId, orderId: "9300001" });
+    const response = await send({ creditmemo: memo });
+    expect(response.status).toBe(200);
+    const eventId = `magento:${MAGENTO_SHOP}:refund:${memoId}`;
+    await waitForDeliveries(eventId);
+    expect(ga4).toHaveLength(1);
+    expect(ga4[0].body.events[0]).toMatchObject({
+      name: "refund",
+      params: { transaction_id: "9300001", value: 79 },
+    });
+    expect(meta).toHaveLength(0);
+    const metaRow = await env.DB.prepare(
+      "SELECT status FROM deliveries WHERE event_id = ?1 AND destination = 'meta'",
+    )
+      .bind(eventId)
+      .first();
+    expect(metaRow).toMatchObject({ status: "skipped" });
+  });
+});
