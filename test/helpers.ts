@@ -146,3 +146,19 @@ export async function expectRefusal(
   expect(`${log.reason} ${log.detail ?? ""}`).toMatch(why);
   return log;
 }
+
+type LedgerColumn = "status" | "attempts" | "last_http_status" | "reason" | "request_body";
+
+/** An event's ledger rows in destination order: `destination` and the columns asked for (`status` alone by default). */
+export async function ledgerOf<Row = Record<string, unknown>>(
+  eventId: string,
+  ...columns: LedgerColumn[]
+): Promise<Row[]> {
+  const selected = ["destination", ...(columns.length ? columns : ["status"])].join(", ");
+  const rows = await env.DB.prepare(
+    `SELECT ${selected} FROM deliveries WHERE event_id = ?1 ORDER BY destination`,
+  )
+    .bind(eventId)
+    .all<Row>();
+  return rows.results;
+}

@@ -4,7 +4,7 @@ import { replayDeliveries } from "../../src/admin/replay";
 import worker from "../../src/index";
 import { mockDestinations } from "../fixtures/destinations";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
-import { fetchWith, postToWorker, recordingQueue, shopifyRequest } from "../helpers";
+import { fetchWith, ledgerOf, postToWorker, recordingQueue, shopifyRequest } from "../helpers";
 import { ADMIN_TOKEN, BASE, csrfOf, freshClientIp, login, postForm } from "./helpers";
 
 let next = 6_200_000_000_000_000_000n;
@@ -28,14 +28,7 @@ async function consume(queue: string, eventIds: string[]) {
   return getQueueResult(batch, ctx);
 }
 
-async function ledger(eventId: string) {
-  const rows = await env.DB.prepare(
-    "SELECT destination, status, attempts FROM deliveries WHERE event_id = ?1 ORDER BY destination",
-  )
-    .bind(eventId)
-    .all();
-  return rows.results;
-}
+const ledger = (eventId: string) => ledgerOf(eventId, "status", "attempts");
 
 /** GA4 down until the Queue gives up: the dead-letter consumer records the delivery dead. */
 async function deadAtGa4(): Promise<string> {

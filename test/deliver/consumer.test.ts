@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { answers, mockDestinations } from "../fixtures/destinations";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
-import { fetchWith, recordingQueue, shopifyRequest } from "../helpers";
+import { fetchWith, ledgerOf, recordingQueue, shopifyRequest } from "../helpers";
 
 let next = 7_000_000_000_000_000_000n;
 
@@ -43,14 +43,7 @@ async function consume(eventIds: string[], attempts = 1) {
   return { ...(await getQueueResult(batch, ctx)), delays };
 }
 
-async function ledger(eventId: string) {
-  const rows = await env.DB.prepare(
-    "SELECT destination, status, attempts, last_http_status, reason FROM deliveries WHERE event_id = ?1 ORDER BY destination",
-  )
-    .bind(eventId)
-    .all();
-  return rows.results;
-}
+const ledger = (eventId: string) => ledgerOf(eventId, "status", "attempts", "last_http_status", "reason");
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -6,7 +6,7 @@ import worker from "../../src/index";
 import wranglerToml from "../../wrangler.toml?raw";
 import { mockDestinations } from "../fixtures/destinations";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
-import { fetchWith, recordingQueue, shopifyRequest } from "../helpers";
+import { fetchWith, ledgerOf, recordingQueue, shopifyRequest } from "../helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -37,14 +37,12 @@ async function payloadOf(eventId: string): Promise<string> {
   return row?.payload ?? "";
 }
 
-async function ledgerRows(eventId: string) {
-  const rows = await env.DB.prepare(
-    "SELECT destination, status, request_body FROM deliveries WHERE event_id = ?1 ORDER BY destination",
-  )
-    .bind(eventId)
-    .all<{ destination: string; status: string; request_body: string | null }>();
-  return rows.results;
-}
+const ledgerRows = (eventId: string) =>
+  ledgerOf<{ destination: string; status: string; request_body: string | null }>(
+    eventId,
+    "status",
+    "request_body",
+  );
 
 describe("DESTINATIONS_MODE=dry-run", () => {
   it("sends nothing and records exactly what the live path sends, secrets and client data redacted", async () => {

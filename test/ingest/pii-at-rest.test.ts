@@ -7,7 +7,14 @@ import { eventStory } from "../../src/store/admin-queries";
 import { answers, mockDestinations } from "../fixtures/destinations";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
 import { wooOrder, wooRequest } from "../fixtures/woocommerce";
-import { fetchWith, postToWorker, recordingQueue, shopifyRequest, waitForDeliveries } from "../helpers";
+import {
+  fetchWith,
+  ledgerOf,
+  postToWorker,
+  recordingQueue,
+  shopifyRequest,
+  waitForDeliveries,
+} from "../helpers";
 
 /** What schema.sql, the README and docs/operations.md promise is kept at rest, checked in D1 itself. */
 
@@ -65,14 +72,7 @@ async function consume(eventIds: string[], queue = "tagrelay-events", attempts =
   return getQueueResult(batch, ctx);
 }
 
-async function ledger(eventId: string) {
-  const rows = await env.DB.prepare(
-    "SELECT destination, status FROM deliveries WHERE event_id = ?1 ORDER BY destination",
-  )
-    .bind(eventId)
-    .all();
-  return rows.results;
-}
+const ledger = (eventId: string) => ledgerOf(eventId);
 
 /** Every row of the outbox and the ledger, every column, as text. */
 async function everyRow(): Promise<string> {

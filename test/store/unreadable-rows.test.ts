@@ -6,21 +6,14 @@ import { ADMIN_TOKEN, freshClientIp, get, login } from "../admin/helpers";
 import { mockDestinations } from "../fixtures/destinations";
 import { fullRefund } from "../fixtures/events";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
-import { fetchWith, recordingQueue, shopifyRequest } from "../helpers";
+import { fetchWith, ledgerOf, recordingQueue, shopifyRequest } from "../helpers";
 
 let next = 5_100_000_000_000_000_000n;
 const freshId = () => String(next++);
 
 const bearer = { authorization: `Bearer ${ADMIN_TOKEN}`, "cf-connecting-ip": freshClientIp() };
 
-async function ledger(eventId: string) {
-  const rows = await env.DB.prepare(
-    "SELECT destination, status, attempts, last_http_status, reason FROM deliveries WHERE event_id = ?1 ORDER BY destination",
-  )
-    .bind(eventId)
-    .all();
-  return rows.results;
-}
+const ledger = (eventId: string) => ledgerOf(eventId, "status", "attempts", "last_http_status", "reason");
 
 /** An outbox row as an older release (or a corruption) left it: written straight into D1. */
 async function insertStoredRow(id: string, orderId: string, payload: string): Promise<void> {
