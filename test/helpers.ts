@@ -162,3 +162,9 @@ export async function ledgerOf<Row = Record<string, unknown>>(
     .all<Row>();
   return rows.results;
 }
+
+/** Order ids no other test file uses: each file starts its own block (Shopify ids pass 2^53, as real ones do). */
+export function freshIds(start: bigint): () => string {
+  let next = start;
+  return () => String(next++);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SHOP, shopifyJson, shopifyOrder } from "../fixtures/shopify";
 import { WOO_SOURCE, wooOrder, wooRequest } from "../fixtures/woocommerce";
-import { countRows, expectRefusal, fetchWith, recordingQueue, shopifyRequest } from "../helpers";
+import { countRows, expectRefusal, fetchWith, freshIds, recordingQueue, shopifyRequest } from "../helpers";
 
 /**
  * Only bytes the signature covers, or settings the owner made, decide the shop, the kind and
@@ -9,8 +9,7 @@ import { countRows, expectRefusal, fetchWith, recordingQueue, shopifyRequest } f
  * header changed.
  */
 
-let next = 9_700_000_000_000_000_000n;
-const freshId = () => String(next++);
+const freshId = freshIds(9_700_000_000_000_000_000n);
 const now = () => new Date().toISOString();
 
 async function stored(orderId: string): Promise<number> {

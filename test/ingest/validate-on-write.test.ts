@@ -5,13 +5,13 @@ import {
   countRows,
   expectRefusal,
   fetchWith,
+  freshIds,
   lastWebhookLog,
   recordingQueue,
   shopifyRequest,
 } from "../helpers";
 
-let next = 5_000_000_000_000_000_000n;
-const freshId = () => String(next++);
+const freshId = freshIds(5_000_000_000_000_000_000n);
 
 /** A refund as `refunds/create` may send it: amounts without any `*_set`, a transaction without currency. */
 function refundWithoutCurrency(id: string, orderId: string, lineItem: Record<string, unknown> = {}) {

@@ -6,10 +6,9 @@ import { ADMIN_TOKEN, freshClientIp, get, login } from "../admin/helpers";
 import { mockDestinations } from "../fixtures/destinations";
 import { fullRefund } from "../fixtures/events";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
-import { fetchWith, ledgerOf, recordingQueue, shopifyRequest } from "../helpers";
+import { fetchWith, freshIds, ledgerOf, recordingQueue, shopifyRequest } from "../helpers";
 
-let next = 5_100_000_000_000_000_000n;
-const freshId = () => String(next++);
+const freshId = freshIds(5_100_000_000_000_000_000n);
 
 const bearer = { authorization: `Bearer ${ADMIN_TOKEN}`, "cf-connecting-ip": freshClientIp() };
 
