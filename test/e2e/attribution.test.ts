@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockDestinations } from "../fixtures/destinations";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
-import { postToWorker, shopifyRequest } from "../helpers";
+import { ledgerOf, postToWorker, shopifyRequest } from "../helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -35,12 +35,7 @@ async function settled(eventId: string) {
     },
     { timeout: 5000, interval: 20 },
   );
-  const rows = await env.DB.prepare(
-    "SELECT destination, status, reason FROM deliveries WHERE event_id = ?1 ORDER BY destination",
-  )
-    .bind(eventId)
-    .all();
-  return rows.results;
+  return ledgerOf(eventId, "status", "reason");
 }
 
 describe("attribution and consent end to end: note_attributes → GA4 and Meta", () => {

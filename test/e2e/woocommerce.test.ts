@@ -1,8 +1,7 @@
-import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockDestinations } from "../fixtures/destinations";
 import { WOO_SHOP, wooDate, wooOrder, wooRequest } from "../fixtures/woocommerce";
-import { fetchWith, postToWorker, recordingQueue, waitForDeliveries } from "../helpers";
+import { fetchWith, ledgerOf, postToWorker, recordingQueue, waitForDeliveries } from "../helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -46,12 +45,7 @@ describe("WooCommerce end to end: webhook → Queue → consumer → GA4 and Met
     expect(ga4[0].body.client_id).toBe("1234567890.1700000000");
     expect(meta[0].body.data).toMatchObject([{ event_name: "Purchase", event_id: String(orderId) }]);
 
-    const rows = await env.DB.prepare(
-      "SELECT destination, status FROM deliveries WHERE event_id = ?1 ORDER BY 1",
-    )
-      .bind(eventId)
-      .all();
-    expect(rows.results).toEqual([
+    expect(await ledgerOf(eventId)).toEqual([
       { destination: "ga4", status: "sent" },
       { destination: "meta", status: "sent" },
     ]);
@@ -79,11 +73,6 @@ describe("WooCommerce end to end: webhook → Queue → consumer → GA4 and Met
       params: { transaction_id: String(orderId), value: 10 },
     });
     expect(meta).toHaveLength(0);
-    const metaRow = await env.DB.prepare(
-      "SELECT status, reason FROM deliveries WHERE event_id = ?1 AND destination = 'meta'",
-    )
-      .bind(eventId)
-      .first();
-    expect(metaRow).toMatchObject({ status: "skipped" });
+    expect(await ledgerOf(eventId)).toContainEqual({ destination: "meta", status: "skipped" });
   });
 });
