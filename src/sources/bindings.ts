@@ -28,6 +28,9 @@ export function bindSecrets(
   return { ok: true, bindings };
 }
 
+/** A source's setup problem as far as its secrets go: the fix that names the setting, or none. */
+export const bindingProblem = (bound: Bindings): string | undefined => (bound.ok ? undefined : bound.fix);
+
 /**
  * The shops whose secret produced this base64 HMAC-SHA256 of the raw body. Every distinct
  * secret is tried, so the time taken does not tell which one (if any) matched.
@@ -37,6 +40,8 @@ export async function shopsSigning(
   signature: string,
   bindings: readonly Binding[],
 ): Promise<Set<string>> {
+  // An empty body is no webhook, whatever signs it.
+  if (bytes.byteLength === 0) return new Set();
   const given = signature.trim();
   const matched = new Map<string, boolean>();
   for (const { secret } of bindings) {

@@ -3,7 +3,7 @@ import { toBase64 } from "../../lib/crypto";
 import { decodeUtf8, parseJsonLossless } from "../../lib/json";
 import { logError } from "../../lib/log";
 import { siteHost } from "../../lib/shops";
-import { bindSecrets, boundShop, shopsSigning, shopsWithSecret } from "../bindings";
+import { bindingProblem, bindSecrets, boundShop, shopsSigning, shopsWithSecret } from "../bindings";
 import {
   invalid,
   type ReplyReason,
@@ -44,10 +44,7 @@ const secretBindings = (config: Config) =>
 
 function setupProblem(config: Config): string | undefined {
   const mode = config.MAGENTO_AUTH;
-  if (mode === "hmac" || mode === "header" || mode === "basic") {
-    const bound = secretBindings(config);
-    return bound.ok ? undefined : bound.fix;
-  }
+  if (mode === "hmac" || mode === "header" || mode === "basic") return bindingProblem(secretBindings(config));
   if (mode === "rsa" && pemBlocks(config.MAGENTO_PUBLIC_KEY).length === 0) {
     return "set MAGENTO_PUBLIC_KEY (the PEM public key of the store's webhook signing key)";
   }

@@ -2,7 +2,7 @@ import type { Config } from "../../config";
 import { decodeUtf8, type ParseResult, parseJsonLossless } from "../../lib/json";
 import { shopifyShopName } from "../../lib/shops";
 import { parseRailsXml } from "../../lib/xml";
-import { bindSecrets, boundShop, shopsSigning } from "../bindings";
+import { bindingProblem, bindSecrets, boundShop, shopsSigning } from "../bindings";
 import {
   invalid,
   type NormalizedEvent,
@@ -81,10 +81,7 @@ function handledTopic(topic: string, config: Config): boolean {
 
 export const shopify: WebhookSource = {
   name: "shopify",
-  setupProblem: (config) => {
-    const bound = bindings(config);
-    return bound.ok ? undefined : bound.fix;
-  },
+  setupProblem: (config) => bindingProblem(bindings(config)),
   async handle({ headers, bytes }, config): Promise<SourceVerdict> {
     const topic = headers.get("x-shopify-topic")?.trim().toLowerCase() || undefined;
     const claimed = headers.get("x-shopify-shop-domain")?.trim().toLowerCase() || undefined;
@@ -94,10 +91,7 @@ export const shopify: WebhookSource = {
     if (!signature) return unauthorized("no X-Shopify-Hmac-Sha256 header", unverified);
     const bound = bindings(config);
     if (!bound.ok) return unauthorized(bound.fix, unverified);
-    const signedFor =
-      bound.ok && bytes.byteLength > 0
-        ? await shopsSigning(bytes, signature, bound.bindings)
-        : new Set<string>();
+    const signedFor = await shopsSigning(bytes, signature, bound.bindings);
     if (signedFor.size === 0)
       return unauthorized("signature does not match SHOPIFY_WEBHOOK_SECRET", unverified);
     if (!topic || !claimed || !deliveryId) {

@@ -3,7 +3,7 @@ import type { Config } from "../../config";
 import { decodeUtf8, parseJsonLossless } from "../../lib/json";
 import { siteHost } from "../../lib/shops";
 import { eventId } from "../../model/commerce-event";
-import { bindSecrets, boundShop, shopsSigning } from "../bindings";
+import { bindingProblem, bindSecrets, boundShop, shopsSigning } from "../bindings";
 import {
   invalid,
   type SourceVerdict,
@@ -92,10 +92,7 @@ function topicOf(headers: Headers): { topic?: string; conflict: boolean } {
 
 export const woocommerce: WebhookSource = {
   name: "woocommerce",
-  setupProblem: (config) => {
-    const bound = bindings(config);
-    return bound.ok ? undefined : bound.fix;
-  },
+  setupProblem: (config) => bindingProblem(bindings(config)),
   async handle({ headers, bytes }, config): Promise<SourceVerdict> {
     const signature = headers.get("x-wc-webhook-signature");
     if (!signature) {
@@ -108,10 +105,7 @@ export const woocommerce: WebhookSource = {
     const unverified = { topic, shop: siteHost(source), deliveryId };
     const bound = bindings(config);
     if (!bound.ok) return unauthorized(bound.fix, unverified);
-    const signedFor =
-      bound.ok && bytes.byteLength > 0
-        ? await shopsSigning(bytes, signature, bound.bindings)
-        : new Set<string>();
+    const signedFor = await shopsSigning(bytes, signature, bound.bindings);
     if (signedFor.size === 0) {
       return unauthorized("signature does not match WOOCOMMERCE_WEBHOOK_SECRET", unverified);
     }
