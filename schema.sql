@@ -1,4 +1,4 @@
--- tagrelay D1 schema: the outbox (events) and the ledger (deliveries), complete and current.
+-- tagrelay D1 schema: the outbox and its ledger (events), complete and current.
 -- For reading: databases are built by the files in migrations/ (`wrangler d1 migrations apply`,
 -- run by `npm start` locally, `npm run deploy` remotely, and the tests), and test/store/migrations.test.ts
 -- checks that they build exactly this. A change goes into a new migration and into this file.
@@ -28,27 +28,35 @@ CREATE TABLE events (
   payload TEXT NOT NULL,            -- the CommerceEvent as JSON: hashes, money, items, ids, attribution,
                                     -- reduced landing URL, consent; client {ip, userAgent} until final
                                     -- (consumer, dead letters, sweep: at most 8 days), then {}
-  enqueue_error TEXT                -- set when the Queue send failed: the sweep re-enqueues
-);
+  enqueue_error TEXT,               -- set when the Queue send failed: the sweep re-enqueues
+  ledger TEXT NOT NULL DEFAULT '{}', -- the ledger: one entry per destination (ga4 | meta), {
+                                    --   status: sending | retrying | sent | failed | skipped | expired | dead | dry-run,
+                                    --   attempts, last_http_status, reason, next_attempt_at (ms epoch of the
+                                    --   scheduled retry), created_at, updated_at; while a consumer sends:
+                                    --   lease_until (ms epoch) and claim (that consumer run), and in dry-run mode
+                                    --   request_body, secrets and Meta's client_ip_address / client_user_agent
+                                    --   redacted }. Written by single UPDATEs that each touch only their own
+                                    -- entries (src/store/ledger.ts), so the row is the unit of exactly-once.
+  due_at INTEGER                    -- earliest next_attempt_at of a retrying entry, else NULL: the sweep's index
+) WITHOUT ROWID;                    -- keyed by text: no second copy of the key to write
 CREATE INDEX events_received ON events (received_at);
 CREATE INDEX events_order ON events (source, shop, order_id);
+-- Partial: an order delivered on its first attempt never writes an entry here.
+CREATE INDEX events_due ON events (due_at) WHERE due_at IS NOT NULL;
 
-CREATE TABLE deliveries (
-  event_id TEXT NOT NULL,
-  destination TEXT NOT NULL,        -- ga4 | meta
-  status TEXT NOT NULL,             -- sending | retrying | sent | failed | skipped | expired | dead | dry-run
-  attempts INTEGER NOT NULL DEFAULT 0,
-  last_http_status INTEGER,
-  reason TEXT,
-  lease_until INTEGER,              -- ms epoch: a consumer holds this row while sending
-  next_attempt_at INTEGER,          -- ms epoch of the scheduled retry
-  request_body TEXT,                -- dry-run only: the body that would have been sent, secrets and
-                                    -- Meta's client_ip_address / client_user_agent redacted
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  PRIMARY KEY (event_id, destination)
-) WITHOUT ROWID;                    -- small rows keyed by text: no second copy of the key to write
-CREATE INDEX deliveries_status ON deliveries (status, updated_at);
+-- The ledger as rows, one per event and destination, for reading (the admin, `wrangler d1 execute`).
+CREATE VIEW deliveries AS
+SELECT e.id AS event_id, d.key AS destination,
+  d.value ->> '$.status' AS status,
+  d.value ->> '$.attempts' AS attempts,
+  d.value ->> '$.last_http_status' AS last_http_status,
+  d.value ->> '$.reason' AS reason,
+  d.value ->> '$.lease_until' AS lease_until,
+  d.value ->> '$.next_attempt_at' AS next_attempt_at,
+  d.value ->> '$.request_body' AS request_body,
+  d.value ->> '$.created_at' AS created_at,
+  d.value ->> '$.updated_at' AS updated_at
+FROM events e, json_each(e.ledger) d;
 
 -- Webhooks per hour, source and outcome (accepted | duplicate | ignored | ping | rejected | unavailable),
 -- for /admin. Counted in memory per isolate and added here at most every ~10 s, so approximate:

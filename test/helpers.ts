@@ -147,6 +147,29 @@ export async function expectRefusal(
   return log;
 }
 
+/**
+ * Writes one destination's ledger entry of a stored event, as a consumer would have left it
+ * (`created_at` / `updated_at` default to now): for tests that need a given ledger state.
+ */
+export async function putLedgerEntry(
+  eventId: string,
+  destination: string,
+  entry: { status: string; attempts?: number } & Record<string, unknown>,
+): Promise<void> {
+  const now = new Date().toISOString();
+  // due_at as the consumer keeps it: the earliest retry due.
+  const written = await env.DB.prepare(
+    `UPDATE events SET ledger = n.ledger,
+       due_at = (SELECT MIN(j.value ->> '$.next_attempt_at') FROM json_each(n.ledger) j
+         WHERE j.value ->> '$.status' = 'retrying')
+     FROM (SELECT json_patch(ledger, json_object(?2, json(?3))) AS ledger FROM events WHERE id = ?1) AS n
+     WHERE events.id = ?1`,
+  )
+    .bind(eventId, destination, JSON.stringify({ attempts: 1, created_at: now, updated_at: now, ...entry }))
+    .run();
+  expect(written.meta.changes, `event ${eventId} is stored`).toBe(1);
+}
+
 type LedgerColumn = "status" | "attempts" | "last_http_status" | "reason" | "request_body";
 
 /** An event's ledger rows in destination order: `destination` and the columns asked for (`status` alone by default). */

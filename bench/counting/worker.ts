@@ -3,6 +3,7 @@
 // they are what the database reports, not a guess. Local use only.
 import { app } from "../../src/app";
 import { consumeEvents } from "../../src/deliver/consumer";
+import { countingD1 } from "./d1";
 
 const zero = () => ({
   kvReads: 0,
@@ -43,61 +44,6 @@ function countingKv(kv: KVNamespace): KVNamespace {
   });
 }
 
-type Meta = { rows_read?: number; rows_written?: number };
-const addMeta = (meta: Meta | undefined) => {
-  counts.d1RowsRead += meta?.rows_read ?? 0;
-  counts.d1RowsWritten += meta?.rows_written ?? 0;
-};
-
-class CountingStatement {
-  constructor(readonly inner: D1PreparedStatement) {}
-  bind(...values: unknown[]) {
-    return new CountingStatement(this.inner.bind(...values));
-  }
-  async all() {
-    counts.d1RoundTrips++;
-    counts.d1Statements++;
-    const result = await this.inner.all();
-    addMeta(result.meta);
-    return result;
-  }
-  async run() {
-    return this.all();
-  }
-  // D1's first() runs the whole statement too; all() is used so its meta can be read.
-  async first(column?: string) {
-    const row = (await this.all()).results[0] as Record<string, unknown> | undefined;
-    if (!row) return null;
-    return column === undefined ? row : row[column];
-  }
-  async raw(options?: { columnNames?: boolean }) {
-    counts.d1RoundTrips++;
-    counts.d1Statements++;
-    return this.inner.raw(options as never);
-  }
-}
-
-function countingD1(db: D1Database): D1Database {
-  const wrapped = {
-    prepare: (sql: string) => new CountingStatement(db.prepare(sql)),
-    async batch(statements: CountingStatement[]) {
-      counts.d1RoundTrips++;
-      counts.d1Statements += statements.length;
-      const results = await db.batch(statements.map((s) => s.inner));
-      for (const r of results) addMeta(r.meta);
-      return results;
-    },
-    async exec(sql: string) {
-      counts.d1RoundTrips++;
-      counts.d1Statements++;
-      return db.exec(sql);
-    },
-    dump: () => db.dump(),
-    withSession: () => wrapped,
-  };
-  return wrapped as unknown as D1Database;
-}
-
 /** Queues bill one operation per 64 KB of each message (about 100 bytes of metadata included). */
 const operationsOf = (body: unknown) => Math.max(1, Math.ceil((JSON.stringify(body).length + 100) / 64_000));
 
@@ -124,7 +70,7 @@ function countingEnv(env: Env): Env {
   return {
     ...env,
     DEDUPE_KV: countingKv(env.DEDUPE_KV),
-    DB: countingD1(env.DB),
+    DB: countingD1(env.DB, counts),
     EVENTS_QUEUE: countingQueue(env.EVENTS_QUEUE),
   };
 }

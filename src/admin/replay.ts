@@ -28,7 +28,7 @@ export type ReplayRequest = z.infer<typeof ReplayRequest>;
 export interface ReplayResult {
   /** Events put back on the Queue. */
   requeued: number;
-  /** Ledger rows set back to retrying. */
+  /** Ledger entries (one per event and destination) set back to retrying. */
   deliveries: number;
   /** False when the Queue refused them: the sweep re-enqueues overdue retrying rows within ~30 min. */
   queued: boolean;
@@ -46,12 +46,13 @@ export async function replayDeliveries(
   now = Date.now(),
 ): Promise<ReplayResult> {
   const statuses = request.status ? [request.status] : request.eventIds ? REPLAYABLE_BY_ID : FAILED_STATUSES;
-  const rows = await resetForReplay(
+  const reset = await resetForReplay(
     env.DB,
     { statuses, eventIds: request.eventIds, since: request.since, until: request.until },
     now,
   );
-  const eventIds = [...new Set(rows)];
+  const eventIds = reset.map((r) => r.eventId);
+  const deliveries = reset.reduce((sum, r) => sum + r.entries, 0);
   let requeued = 0;
   try {
     for (let i = 0; i < eventIds.length; i += 100) {
@@ -64,7 +65,7 @@ export async function replayDeliveries(
       events: eventIds.length - requeued,
       error: (error as Error).message.slice(0, 200),
     });
-    return { requeued, deliveries: rows.length, queued: false };
+    return { requeued, deliveries, queued: false };
   }
-  return { requeued, deliveries: rows.length, queued: true };
+  return { requeued, deliveries, queued: true };
 }

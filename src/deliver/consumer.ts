@@ -9,13 +9,36 @@ import { type Pair, PairMap } from "../model/keys";
 import { QueueMessage } from "../model/queue-message";
 import type { DeliveryOutcome } from "../model/statuses";
 import { isFinal, OUTCOME, STATUS } from "../model/statuses";
-import { claimDeliveries, type LedgerUpdate, loadEvents, markDead, recordOutcomes } from "../store/ledger";
+import {
+  type Claimed,
+  claimDeliveries,
+  type LedgerUpdate,
+  markDead,
+  recordedStatus,
+  recordOutcomes,
+} from "../store/ledger";
 import { retryDelaySeconds } from "./retry-policy";
 
 /** The dead-letter queue's name ends with this; its consumer records dead letters. */
 const DEAD_LETTER_SUFFIX = "-dead";
 
-type Claimed = Awaited<ReturnType<typeof claimDeliveries>>;
+/** What another consumer run left in the entries this run did not claim. */
+type Others = PairMap<{ status: string; leaseUntil: number | null }>;
+
+function othersOf(claim: Claimed, destinations: readonly Destination[]): Others {
+  const others: Others = new PairMap();
+  const mine = new PairMap<true>();
+  for (const pair of claim.claimed) mine.set(pair, true);
+  for (const [eventId, ledger] of claim.ledgers) {
+    for (const d of destinations) {
+      const pair = { eventId, destination: d.name };
+      const entry = ledger.get(d.name);
+      if (entry && !mine.get(pair))
+        others.set(pair, { status: entry.status, leaseUntil: entry.lease_until ?? null });
+    }
+  }
+  return others;
+}
 
 async function deliverSafely(
   destination: Destination,
@@ -69,7 +92,7 @@ function pendingDelay(
   attempts: number,
   destinations: readonly Destination[],
   outcomes: PairMap<DeliveryOutcome>,
-  others: Claimed["others"],
+  others: Others,
   now: number,
 ): number | undefined {
   let delay: number | undefined;
@@ -87,35 +110,12 @@ function pendingDelay(
   return delay;
 }
 
-function hasClientData(event: CommerceEvent | undefined): boolean {
-  return event?.client.ip !== undefined || event?.client.userAgent !== undefined;
-}
-
-/** Every enabled destination is final for the event after this run, so its client data can go. */
-function isSettled(
-  eventId: string,
-  destinations: readonly Destination[],
-  outcomes: PairMap<DeliveryOutcome>,
-  others: Claimed["others"],
-): boolean {
-  return (
-    destinations.length > 0 &&
-    destinations.every((d) => {
-      const pair = { eventId, destination: d.name };
-      const outcome = outcomes.get(pair);
-      if (outcome) return outcome.status !== OUTCOME.retry;
-      const other = others.get(pair);
-      return other !== undefined && isFinal(other.status);
-    })
-  );
-}
-
 function logDelivery(update: LedgerUpdate): void {
-  const { eventId, destination, outcome, dryRunBody } = update;
+  const { eventId, destination, outcome } = update;
   const fields = {
     eventId,
     destination,
-    outcome: dryRunBody !== undefined && outcome.status === OUTCOME.sent ? STATUS["dry-run"] : outcome.status,
+    outcome: outcome.status === OUTCOME.sent ? recordedStatus(update) : outcome.status,
     httpStatus: "httpStatus" in outcome ? outcome.httpStatus : undefined,
     reason: outcome.reason,
   };
@@ -128,8 +128,8 @@ function logDelivery(update: LedgerUpdate): void {
  * The queue handler: for each event and each enabled destination not yet final in the
  * D1 ledger, build, send and record. A message is acked once every destination is final;
  * otherwise it is retried with backoff, and a destination that already succeeded is
- * skipped on the retry because its ledger row is final. Once every destination is final for an
- * event, its client IP and user agent are dropped from the outbox row in the same D1 batch.
+ * skipped on the retry because its ledger entry is final. Once every destination is final for an
+ * event, its client IP and user agent are dropped from the outbox row by the same UPDATE.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const now = Date.now();
@@ -165,13 +165,15 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const config = loaded.config;
   const destinations = DESTINATIONS.filter((d) => d.enabled(config));
   const eventIds = [...new Set(valid.map((v) => v.eventId))];
-  const { events, unreadable } = await loadEvents(env.DB, eventIds);
-  const stored = (eventId: string) => events.has(eventId) || unreadable.has(eventId);
-
-  const pairs: Pair[] = eventIds
-    .filter(stored)
-    .flatMap((eventId) => destinations.map((d) => ({ eventId, destination: d.name })));
-  const { claimed, others } = await claimDeliveries(env.DB, pairs, now);
+  const claim = await claimDeliveries(
+    env.DB,
+    eventIds,
+    destinations.map((d) => d.name),
+    now,
+  );
+  const { claimed, events, unreadable } = claim;
+  const stored = (eventId: string) => claim.ledgers.has(eventId);
+  const others = othersOf(claim, destinations);
   const dryRun = dryRunFor(config);
   const readable = claimed.filter((p) => events.has(p.eventId));
   const outcomes = await deliverClaimed(destinations, readable, events, config, now, dryRun?.transport);
@@ -198,10 +200,13 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       dryRunBody: dryRun?.recorded.get(pair),
     };
   });
-  const settled = [...delays.keys()].filter(
-    (id) => hasClientData(events.get(id)) && isSettled(id, destinations, outcomes, others),
+  await recordOutcomes(
+    env.DB,
+    claim,
+    updates,
+    destinations.map((d) => d.name),
+    now,
   );
-  await recordOutcomes(env.DB, updates, now, settled);
   for (const update of updates) logDelivery(update);
 
   for (const { message, eventId } of valid) {

@@ -1,5 +1,4 @@
 import type { CommerceEvent } from "../model/commerce-event";
-import { STATUS } from "../model/statuses";
 import { forgetStaleClients } from "./ledger";
 
 /**
@@ -79,7 +78,7 @@ export async function eventsOfPurchaseOrders(
 
 /**
  * Up to `limit` events to put back on the Queue: those received before `strandedBefore` whose
- * enqueue failed or that have no delivery rows, and those with a retry due before `overdueBefore`.
+ * enqueue failed or that no consumer ever claimed, and those with a retry due before `overdueBefore`.
  */
 export async function strandedEventIds(
   db: D1Database,
@@ -89,14 +88,12 @@ export async function strandedEventIds(
 ): Promise<string[]> {
   const rows = await db
     .prepare(
-      `SELECT e.id FROM events e
-           WHERE e.received_at < ?1
-             AND (e.enqueue_error IS NOT NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id))
-           UNION
-           SELECT DISTINCT event_id FROM deliveries WHERE status = ?4 AND next_attempt_at < ?2
-           LIMIT ?3`,
+      `SELECT id FROM events WHERE received_at < ?1 AND (enqueue_error IS NOT NULL OR ledger = '{}')
+       UNION
+       SELECT id FROM events WHERE due_at < ?2
+       LIMIT ?3`,
     )
-    .bind(strandedBefore, overdueBefore, limit, STATUS.retrying)
+    .bind(strandedBefore, overdueBefore, limit)
     .all<{ id: string }>();
   return rows.results.map((r) => r.id);
 }
@@ -109,7 +106,7 @@ export async function clearEnqueueError(db: D1Database, ids: string[]): Promise<
 }
 
 /**
- * In one round trip: deletes the events received before `cutoff` with their deliveries, then drops
+ * In one round trip: deletes the events received before `cutoff` (their ledgers with them), then drops
  * stale client data (see forgetStaleClients). Purged first, so no row about to be deleted is written to.
  */
 export async function purgeEvents(
@@ -118,10 +115,7 @@ export async function purgeEvents(
   clientCutoff: string,
   clientLimit: number,
 ): Promise<{ purged: number; clientCleared: number }> {
-  const [, purged, cleared] = await db.batch([
-    db
-      .prepare("DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE received_at < ?1)")
-      .bind(cutoff),
+  const [purged, cleared] = await db.batch([
     db.prepare("DELETE FROM events WHERE received_at < ?1").bind(cutoff),
     forgetStaleClients(db, clientCutoff, clientLimit),
   ]);

@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueSession, SESSION_SECONDS } from "../../src/admin/session";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
-import { fetchWith, recordingQueue, shopifyRequest } from "../helpers";
+import { fetchWith, putLedgerEntry, recordingQueue, shopifyRequest } from "../helpers";
 import { ADMIN_TOKEN, BASE, csrfOf, freshClientIp, get, login, postForm } from "./helpers";
 
 const TOKEN = ADMIN_TOKEN;
@@ -166,12 +166,11 @@ describe("admin status page and API", () => {
       EVENTS_QUEUE: recordingQueue(),
     });
     const id = `shopify:${SHOP}:purchase:${order.id}`;
-    await env.DB.prepare(
-      `INSERT INTO deliveries (event_id, destination, status, attempts, last_http_status, reason, created_at, updated_at)
-       VALUES (?1, 'ga4', 'failed', 1, 200, 'GA4 validation: events[0].params.currency: bad', ?2, ?2)`,
-    )
-      .bind(id, new Date().toISOString())
-      .run();
+    await putLedgerEntry(id, "ga4", {
+      status: "failed",
+      last_http_status: 200,
+      reason: "GA4 validation: events[0].params.currency: bad",
+    });
 
     const list = await (await get("/admin/api/events?status=failed&source=shopify&limit=200", bearer)).json<{
       events: Array<{ id: string; orderNumber: string; deliveries: Array<{ status: string }> }>;

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
-import { countRows, fetchWith, recordingQueue, shopifyRequest } from "../helpers";
+import { countRows, fetchWith, putLedgerEntry, recordingQueue, shopifyRequest } from "../helpers";
 import { ADMIN_TOKEN, BASE, freshClientIp, get, login } from "./helpers";
 
 /** Breaks out of an attribute and opens a tag, named after the field it was stored in. */
@@ -67,18 +67,13 @@ describe("stored XSS: every value the admin pages show is escaped", () => {
         JSON.stringify({ order: { currency: mark("currency"), value: mark("value") } }),
         null,
       ),
-      env.DB.prepare(
-        `INSERT INTO deliveries (event_id, destination, status, attempts, reason, created_at, updated_at)
-         VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6)`,
-      ).bind(
-        storyId,
-        mark("destination"),
-        mark("status"),
-        mark("reason"),
-        mark("deliveryCreated"),
-        mark("deliveryUpdated"),
-      ),
     ]);
+    await putLedgerEntry(storyId, mark("destination"), {
+      status: mark("status"),
+      reason: mark("reason"),
+      created_at: mark("deliveryCreated"),
+      updated_at: mark("deliveryUpdated"),
+    });
 
     const { cookie } = await login();
     const list = await (await get(`/admin?source=${encodeURIComponent(source)}`, { cookie })).text();
@@ -124,7 +119,6 @@ describe("stored XSS: every value the admin pages show is escaped", () => {
     ).toEqual([]);
     expect(story).toContain("&lt;b&gt;");
     expect(shown(search, ["q"])).toEqual([]);
-    await env.DB.prepare("DELETE FROM deliveries WHERE event_id LIKE 'xss:%'").run();
     await env.DB.prepare("DELETE FROM events WHERE id LIKE 'xss:%'").run();
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { clientNetwork } from "../../src/admin/rate-limit";
 import { timingSafeEqualText } from "../../src/lib/crypto";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
-import { fetchWith, recordingQueue, shopifyRequest } from "../helpers";
+import { fetchWith, putLedgerEntry, recordingQueue, shopifyRequest } from "../helpers";
 import {
   ADMIN_TOKEN,
   BASE,
@@ -303,12 +303,7 @@ describe("every admin answer carries the CSP and nosniff", () => {
     const { cookie } = await login();
     const order = shopifyOrder({ id: "6300000000000000002", createdAt: new Date().toISOString() });
     await fetchWith(await shopifyRequest(order), { EVENTS_QUEUE: recordingQueue() });
-    await env.DB.prepare(
-      `INSERT INTO deliveries (event_id, destination, status, attempts, reason, created_at, updated_at)
-       VALUES (?1, 'ga4', 'failed', 1, 'down', ?2, ?2)`,
-    )
-      .bind(`shopify:${SHOP}:purchase:${order.id}`, new Date().toISOString())
-      .run();
+    await putLedgerEntry(`shopify:${SHOP}:purchase:${order.id}`, "ga4", { status: "failed", reason: "down" });
     const pages = [
       await (await get("/admin")).text(),
       await (await get("/admin", { cookie })).text(),

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { sweep } from "../../src/deliver/sweep";
 import worker from "../../src/index";
 import { shopifyOrder } from "../fixtures/shopify";
-import { countRows, fetchWith, recordingQueue, shopifyRequest } from "../helpers";
+import { countRows, fetchWith, putLedgerEntry, recordingQueue, shopifyRequest } from "../helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -37,11 +37,10 @@ describe("outbox sweep", () => {
     const lost = await store("9400000000000000002");
     const done = await store("9400000000000000003");
     const t = Date.now();
-    await env.DB.batch([
-      env.DB.prepare(
-        "INSERT INTO deliveries (event_id, destination, status, attempts, next_attempt_at, created_at, updated_at) VALUES (?1, 'ga4', 'retrying', 1, ?2, 'x', 'x'), (?3, 'ga4', 'sent', 1, NULL, 'x', 'x'), (?3, 'meta', 'sent', 1, NULL, 'x', 'x'), (?1, 'meta', 'sent', 1, NULL, 'x', 'x')",
-      ).bind(lost, t - 5 * MINUTE, done),
-    ]);
+    await putLedgerEntry(lost, "ga4", { status: "retrying", next_attempt_at: t - 5 * MINUTE });
+    await putLedgerEntry(lost, "meta", { status: "sent" });
+    await putLedgerEntry(done, "ga4", { status: "sent" });
+    await putLedgerEntry(done, "meta", { status: "sent" });
     const queue = recordingQueue();
     await sweep({ ...env, EVENTS_QUEUE: queue }, t + 40 * MINUTE);
     expect(queue.sent).toContainEqual({ eventId: lost });
@@ -50,11 +49,7 @@ describe("outbox sweep", () => {
 
   it("purges events and ledger rows past RETENTION_DAYS", async () => {
     const eventId = await store("9400000000000000004");
-    await env.DB.prepare(
-      "INSERT INTO deliveries (event_id, destination, status, attempts, created_at, updated_at) VALUES (?1, 'ga4', 'sent', 1, 'x', 'x')",
-    )
-      .bind(eventId)
-      .run();
+    await putLedgerEntry(eventId, "ga4", { status: "sent" });
     const result = await sweep({ ...env, EVENTS_QUEUE: recordingQueue() }, Date.now() + 31 * 86_400_000);
     expect(result.purged).toBeGreaterThanOrEqual(1);
     expect(await countRows("events", "id = ?1", eventId)).toBe(0);

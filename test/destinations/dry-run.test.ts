@@ -74,7 +74,7 @@ describe("DESTINATIONS_MODE=dry-run", () => {
     // every destination is final: the ledger shows that they were sent, not what they were.
     vi.restoreAllMocks();
     await env.DB.batch([
-      env.DB.prepare("DELETE FROM deliveries WHERE event_id = ?1").bind(eventId),
+      env.DB.prepare("UPDATE events SET ledger = '{}', due_at = NULL WHERE id = ?1").bind(eventId),
       env.DB.prepare("UPDATE events SET payload = ?2 WHERE id = ?1").bind(eventId, stored),
     ]);
     const { ga4, meta } = mockDestinations();

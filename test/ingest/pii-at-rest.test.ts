@@ -11,6 +11,7 @@ import {
   fetchWith,
   ledgerOf,
   postToWorker,
+  putLedgerEntry,
   recordingQueue,
   shopifyRequest,
   waitForDeliveries,
@@ -135,7 +136,7 @@ describe("client IP and user agent are kept only until every destination is fina
   // Storage is this file's own (the pool isolates it per file): start each test from empty tables,
   // so "no row holds them" and the sweep's counts speak about this test alone.
   beforeEach(async () => {
-    await env.DB.batch([env.DB.prepare("DELETE FROM deliveries"), env.DB.prepare("DELETE FROM events")]);
+    await env.DB.prepare("DELETE FROM events").run();
   });
 
   it("end to end: gone once GA4 and Meta are final, from every row; KV holds only a marker", async () => {
@@ -244,13 +245,10 @@ describe("client IP and user agent are kept only until every destination is fina
     const settled = await storeShopify();
     const waiting = await storeShopify();
     const neverConsumed = await storeShopify();
-    await env.DB.prepare(
-      `INSERT INTO deliveries (event_id, destination, status, attempts, next_attempt_at, created_at, updated_at)
-       VALUES (?1, 'ga4', 'sent', 1, NULL, 'x', 'x'), (?1, 'meta', 'dry-run', 1, NULL, 'x', 'x'),
-              (?2, 'ga4', 'sent', 1, NULL, 'x', 'x'), (?2, 'meta', 'retrying', 1, ?3, 'x', 'x')`,
-    )
-      .bind(settled, waiting, Date.now() + 60_000)
-      .run();
+    await putLedgerEntry(settled, "ga4", { status: "sent" });
+    await putLedgerEntry(settled, "meta", { status: "dry-run" });
+    await putLedgerEntry(waiting, "ga4", { status: "sent" });
+    await putLedgerEntry(waiting, "meta", { status: "retrying", next_attempt_at: Date.now() + 60_000 });
 
     const now = await sweep({ ...env, EVENTS_QUEUE: recordingQueue() }, Date.now());
     expect(now.clientCleared).toBe(1);

@@ -37,17 +37,22 @@ async function schemaOf(db: D1Database) {
     ]);
     schema[name] = { columns: columns.results, ...(list.results[0] as object), indexes: indexes.results };
   }
+  const views = await db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'view' AND ${OURS} ORDER BY name`)
+    .all<{ name: string; sql: string }>();
+  for (const { name, sql } of views.results) schema[name] = { view: sql.replace(/\s+/g, " ") };
   return schema;
 }
 
 async function empty(db: D1Database): Promise<void> {
   const objects = await db
     .prepare(
-      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`,
+      `SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view')
+         AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY type DESC`,
     )
-    .all<{ name: string }>();
+    .all<{ type: string; name: string }>();
   if (objects.results.length)
-    await db.batch(objects.results.map((t) => db.prepare(`DROP TABLE "${t.name}"`)));
+    await db.batch(objects.results.map((t) => db.prepare(`DROP ${t.type.toUpperCase()} "${t.name}"`)));
 }
 
 const run = (db: D1Database, statements: string[]) => db.batch(statements.map((sql) => db.prepare(sql)));
@@ -62,8 +67,8 @@ describe("D1 migrations", () => {
     await run(env.SCHEMA_FROM_FILE, env.TEST_SCHEMA);
     await applyD1Migrations(env.SCHEMA_MIGRATED, env.TEST_MIGRATIONS);
     const expected = await schemaOf(env.SCHEMA_FROM_FILE);
-    expect(Object.keys(expected)).toEqual(["admin_sessions", "deliveries", "events", "webhook_counts"]);
-    expect(expected.deliveries).toMatchObject({ withoutRowid: 1 });
+    expect(Object.keys(expected)).toEqual(["admin_sessions", "events", "webhook_counts", "deliveries"]);
+    expect(expected.events).toMatchObject({ withoutRowid: 1 });
     expect(await schemaOf(env.SCHEMA_MIGRATED)).toEqual(expected);
   });
 
@@ -86,17 +91,55 @@ describe("D1 migrations", () => {
                  '2026-11-01T00:00:00Z', '2026-11-01T00:00:01Z', '{}')`,
         `INSERT INTO deliveries (event_id, destination, status, attempts, created_at, updated_at)
          VALUES ('shopify:a.myshopify.com:purchase:1', 'ga4', 'sent', 1, 'c', 'u')`,
+        `INSERT INTO deliveries (event_id, destination, status, attempts, last_http_status, reason,
+           next_attempt_at, created_at, updated_at)
+         VALUES ('shopify:a.myshopify.com:purchase:1', 'meta', 'retrying', 2, 503, 'down', 1790000000000, 'c', 'u')`,
         "INSERT INTO webhook_counts (hour, source, outcome, n) VALUES (493000, 'shopify', 'accepted', 7)",
       ]);
       await applyD1Migrations(db, env.TEST_MIGRATIONS);
       await run(env.SCHEMA_FROM_FILE, env.TEST_SCHEMA);
       expect(await schemaOf(db)).toEqual(await schemaOf(env.SCHEMA_FROM_FILE));
+      const id = "shopify:a.myshopify.com:purchase:1";
       expect(
-        await db.prepare("SELECT event_id, destination, status, attempts FROM deliveries").all(),
-      ).toMatchObject({
-        results: [
-          { event_id: "shopify:a.myshopify.com:purchase:1", destination: "ga4", status: "sent", attempts: 1 },
-        ],
+        (
+          await db
+            .prepare(
+              `SELECT event_id, destination, status, attempts, last_http_status, reason, lease_until,
+                 next_attempt_at, request_body, created_at, updated_at FROM deliveries ORDER BY destination`,
+            )
+            .all()
+        ).results,
+      ).toEqual([
+        {
+          event_id: id,
+          destination: "ga4",
+          status: "sent",
+          attempts: 1,
+          last_http_status: null,
+          reason: null,
+          lease_until: null,
+          next_attempt_at: null,
+          request_body: null,
+          created_at: "c",
+          updated_at: "u",
+        },
+        {
+          event_id: id,
+          destination: "meta",
+          status: "retrying",
+          attempts: 2,
+          last_http_status: 503,
+          reason: "down",
+          lease_until: null,
+          next_attempt_at: 1790000000000,
+          request_body: null,
+          created_at: "c",
+          updated_at: "u",
+        },
+      ]);
+      // The sweep finds the retry through due_at.
+      expect(await db.prepare("SELECT id, due_at FROM events").all()).toMatchObject({
+        results: [{ id, due_at: 1790000000000 }],
       });
       expect(await db.prepare("SELECT n FROM webhook_counts").first()).toEqual({ n: 7 });
       expect(await db.prepare("SELECT COUNT(*) AS n FROM events").first()).toEqual({ n: 1 });
