@@ -182,6 +182,7 @@ function costSection(cost, cpu) {
       "write + read + delete per message",
     ],
   ];
+  const rowsPerOrder = accepted.d1RowsWritten + perEvent("d1RowsWritten");
   const totalAccepted = money.reduce((s, [, a, , p]) => s + a * p * 1e6, 0);
   const totalDup = money.reduce((s, [, , d, p]) => s + d * p * 1e6, 0);
   const moneyRows = money.map(([name, a, d, p, note]) => [
@@ -214,6 +215,11 @@ function costSection(cost, cpu) {
       ["item", "per accepted", "$ / M accepted", "per duplicate", "$ / M duplicates", "price", "note"],
       moneyRows,
     ),
+    "",
+    `**D1 rows written per accepted order, end to end** (ingest and one successful delivery to GA4 and to Meta): ` +
+      `**${f2(rowsPerOrder)}** (ingest ${f2(accepted.d1RowsWritten)} + consumer ${f2(perEvent("d1RowsWritten"))}; ` +
+      `at most 6 wanted: **${rowsPerOrder <= 6 ? "yes" : "no"}**). ` +
+      `**Cost per million accepted orders: ${usd(totalAccepted)}.**`,
   ].join("\n");
 }
 
@@ -223,7 +229,7 @@ function consumerSection(cost) {
     ["GA4 requests", f0(c.ga4Requests), f0(c.events), "one per event (client_id is per request)"],
     ["Meta requests", f0(c.metaRequests), "1", "one batch (≤ 1000 events)"],
     ["outbound subrequests", f0(c.subrequests), f0(c.events + 1), ""],
-    ["D1 round trips", f0(c.d1RoundTrips), "constant", "load events, claim, record"],
+    ["D1 round trips", f0(c.d1RoundTrips), "constant", "claim (returns the events), record"],
     ["D1 statements", f0(c.d1Statements), "—", ""],
     ["D1 rows read", f0(c.d1RowsRead), "—", ""],
     ["D1 rows written", f0(c.d1RowsWritten), "—", ""],
