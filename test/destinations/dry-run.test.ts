@@ -104,7 +104,7 @@ describe("DESTINATIONS_MODE=dry-run", () => {
 
   it("is never the default when deployed: wrangler.toml carries neither dry-run nor development secrets", () => {
     expect(wranglerToml).not.toMatch(/DESTINATIONS_MODE\s*=\s*"dry-run"/);
-    const devValues = [...devVarsExample.matchAll(/^\s*([A-Z0-9_]+)\s*=\s*(.+?)\s*$/gm)];
+    const devValues = [...devVarsExample.matchAll(/^[ \t]*([A-Z0-9_]+)[ \t]*=[ \t]*(\S.*?)[ \t]*$/gm)];
     expect(devValues.length).toBeGreaterThan(0);
     for (const [, name, value] of devValues) {
       if (name === "DESTINATIONS_MODE") continue;
