@@ -18,11 +18,11 @@ async function storeOrder(id: string): Promise<string> {
   return `shopify:${SHOP}:purchase:${id}`;
 }
 
-async function consume(eventId: string, overrides: Record<string, string> = {}) {
+async function consume(eventId: string, overrides: Partial<Env> = {}) {
   const batch = createMessageBatch("tagrelay-events", [
     { id: "m", timestamp: new Date(), attempts: 1, body: { eventId } },
   ]);
-  await worker.queue(batch, { ...env, ...overrides } as Env);
+  await worker.queue(batch, { ...env, ...overrides });
   return getQueueResult(batch, createExecutionContext());
 }
 
