@@ -158,10 +158,16 @@ const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
+/**
+ * What loadConfig reads: the Worker's `Env`, or any part of its settings. Every setting is optional
+ * at runtime; `Pick` fails to compile if a setting here is missing from Env (`npm run types`).
+ */
+export type Settings = Partial<Pick<Env, keyof typeof ConfigSchema.shape>>;
+
 const cache = new WeakMap<object, ConfigResult>();
 
 /** Parses the Worker's env once per isolate (env objects are stable between requests). */
-export function loadConfig(env: object): ConfigResult {
+export function loadConfig(env: Settings): ConfigResult {
   const cached = cache.get(env);
   if (cached) return cached;
   // A setting left empty ("") means unset, whatever its type.

@@ -49,7 +49,7 @@ describe("the demo's samples (npm run demo) against their golden payloads", () =
       const batch = createMessageBatch("tagrelay-events", [
         { id: eventId, timestamp: new Date(), attempts: 1, body: { eventId } },
       ]);
-      await worker.queue(batch, { ...env, DESTINATIONS_MODE: "dry-run" } as Env);
+      await worker.queue(batch, { ...env, DESTINATIONS_MODE: "dry-run" });
       const golden = goldens[`./golden/demo/${sample.name}.json`];
       expect(golden, `test/golden/demo/${sample.name}.json`).toBeDefined();
       expect(await demoOutcome(eventId)).toEqual(golden);

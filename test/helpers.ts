@@ -86,7 +86,7 @@ export async function fetchWith(request: Request, overrides: Partial<Env> = {}):
   } as unknown as ExecutionContext;
   const pending: Promise<unknown>[] = [];
   ctx.waitUntil = (p: Promise<unknown>) => void pending.push(p);
-  const response = await worker.fetch(request, { ...env, ...overrides } as Env, ctx);
+  const response = await worker.fetch(request, { ...env, ...overrides }, ctx);
   await Promise.all(pending);
   return response;
 }

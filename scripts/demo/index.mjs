@@ -21,7 +21,7 @@ function devVars() {
     fail("no .dev.vars: run `npm start` first (it creates one from .dev.vars.example).");
   }
   return Object.fromEntries(
-    [...text.matchAll(/^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/gm)].map(([, k, v]) => [
+    [...text.matchAll(/^[ \t]*([A-Z0-9_]+)[ \t]*=[ \t]*(.*?)[ \t]*$/gm)].map(([, k, v]) => [
       k,
       v.replace(/^"(.*)"$/, "$1"),
     ]),

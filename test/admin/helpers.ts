@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 
 /** The test config's ADMIN_TOKEN (vitest.config.mts), read from the bindings, never spelled here. */
-export const ADMIN_TOKEN = (env as unknown as { ADMIN_TOKEN: string }).ADMIN_TOKEN;
+export const ADMIN_TOKEN = env.ADMIN_TOKEN;
 export const BASE = "https://relay.test";
 
 /**

@@ -1,19 +1,16 @@
 import { execFile, spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOP, shopifyJson, shopifyOrder } from "../fixtures/shopify.ts";
+import { chromiumInstalled, launchChromium } from "../node/chromium.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+const hasChromium = chromiumInstalled("browser test");
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const wrangler = join(root, "node_modules/.bin/wrangler");
@@ -172,21 +169,7 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
     expect([stored, failed[0].n]).toEqual([3, 3]);
 
     await mkdir(screenshots, { recursive: true });
-    context = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 390, height: 844 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    context = await launchChromium(join(dir, "profile"), { viewport: { width: 390, height: 844 } });
     const page = context.pages()[0] ?? (await context.newPage());
     // The admin's CSP allows inline styles and SVG, no script: the pages must need nothing it blocks.
     const violations = [];

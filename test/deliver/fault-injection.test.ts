@@ -113,7 +113,7 @@ async function consume(queue: string, deliveries: Delivery[]) {
       retry(options);
     };
   }
-  await worker.queue(batch, { ...env, EVENTS_QUEUE: flakyQueue } as Env);
+  await worker.queue(batch, { ...env, EVENTS_QUEUE: flakyQueue });
   return deliveries.map((d, i) => ({ ...d, result: outcome.get(`${i}`) }));
 }
 
@@ -231,7 +231,7 @@ const runUntilQuiescent = once(async () => {
     rounds++;
     deadLettered += (await drainQueue()).deadLettered;
     clock += 11 * MINUTE;
-    const swept = await sweep({ ...env, EVENTS_QUEUE: flakyQueue } as Env, clock);
+    const swept = await sweep({ ...env, EVENTS_QUEUE: flakyQueue }, clock);
     requeuedBySweep += swept.requeued;
     if (swept.requeued === 0 && pending.length === 0) break;
     if (rounds >= 20) throw new Error(`not quiescent after ${rounds} rounds`);

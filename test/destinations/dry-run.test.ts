@@ -18,11 +18,11 @@ async function storeOrder(id: string): Promise<string> {
   return `shopify:${SHOP}:purchase:${id}`;
 }
 
-async function consume(eventId: string, overrides: Record<string, string> = {}) {
+async function consume(eventId: string, overrides: Partial<Env> = {}) {
   const batch = createMessageBatch("tagrelay-events", [
     { id: "m", timestamp: new Date(), attempts: 1, body: { eventId } },
   ]);
-  await worker.queue(batch, { ...env, ...overrides } as Env);
+  await worker.queue(batch, { ...env, ...overrides });
   return getQueueResult(batch, createExecutionContext());
 }
 
@@ -104,7 +104,7 @@ describe("DESTINATIONS_MODE=dry-run", () => {
 
   it("is never the default when deployed: wrangler.toml carries neither dry-run nor development secrets", () => {
     expect(wranglerToml).not.toMatch(/DESTINATIONS_MODE\s*=\s*"dry-run"/);
-    const devValues = [...devVarsExample.matchAll(/^\s*([A-Z0-9_]+)\s*=\s*(.+?)\s*$/gm)];
+    const devValues = [...devVarsExample.matchAll(/^[ \t]*([A-Z0-9_]+)[ \t]*=[ \t]*(\S.*?)[ \t]*$/gm)];
     expect(devValues.length).toBeGreaterThan(0);
     for (const [, name, value] of devValues) {
       if (name === "DESTINATIONS_MODE") continue;

@@ -1,16 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snippetSource } from "../../src/storefront/snippet.ts";
+import { chromiumInstalled, launchChromium } from "./chromium.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
-const chromiumInstalled = existsSync(CHROMIUM);
-if (!chromiumInstalled) {
-  console.warn(`snippet browser test skipped: ${CHROMIUM} is absent (apt-get install -y chromium)`);
-}
+const hasChromium = chromiumInstalled("snippet browser test");
 
 /** A storefront page: Google consent mode commands, optionally Shopify's privacy API, then the snippet. */
 function page(shopify) {
@@ -63,7 +59,7 @@ async function startStorefront() {
   };
 }
 
-describe.skipIf(!chromiumInstalled)("storefront snippet in Chromium", () => {
+describe.skipIf(!hasChromium)("storefront snippet in Chromium", () => {
   let storefront;
   let updates;
   let origin;
@@ -74,20 +70,7 @@ describe.skipIf(!chromiumInstalled)("storefront snippet in Chromium", () => {
     storefront = await startStorefront();
     ({ origin, updates } = storefront);
     profile = mkdtempSync(join(tmpdir(), "tagrelay-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    context = await launchChromium(profile);
     await context.addCookies([
       { name: "_ga", value: "GA1.1.1234567890.1700000000", url: origin },
       { name: "_ga_OTHER99", value: "GS2.1.s1111111111$o2$g0$t1111111112$j0$l0$h0", url: origin },
