@@ -5,6 +5,7 @@ import { admin } from "./admin/routes";
 import type { AppEnv } from "./config";
 import { ga4Enabled, loadConfig, metaEnabled } from "./config";
 import { receiveWebhook } from "./ingest/pipeline";
+import { errorText } from "./lib/errors";
 import { logError, logWarn } from "./lib/log";
 import { sources } from "./sources";
 import { adobeChallenge, ioEventsEnabled } from "./sources/magento/challenge";
@@ -88,6 +89,6 @@ app.onError((error, c) => {
   if (isAdminPath(c.req.path)) setAdminHeaders(c);
   if (error instanceof HTTPException)
     return c.json({ status: "rejected", reason: error.message }, error.status);
-  logError("unhandled error", { path: new URL(c.req.url).pathname, error: error.message.slice(0, 200) });
+  logError("unhandled error", { path: new URL(c.req.url).pathname, error: errorText(error) });
   return c.json({ status: "error", reason: "internal error" }, 500);
 });

@@ -1,4 +1,5 @@
 import type { Config } from "../config";
+import { errorText } from "../lib/errors";
 import { logError } from "../lib/log";
 import { type CommerceEvent, checkEvent } from "../model/commerce-event";
 import { queueMessageOf } from "../model/queue-message";
@@ -36,7 +37,7 @@ export async function ingestEvents(
   try {
     reversed = await resolveReversals(env.DB, reversals);
   } catch (error) {
-    logError("d1 unavailable", { error: (error as Error).message.slice(0, 200) });
+    logError("d1 unavailable", { error: errorText(error) });
     return { ok: false, reason: "storage unavailable" };
   }
   const normalized = [...given, ...reversed.events];
@@ -96,7 +97,7 @@ export async function ingestEvents(
       });
     }
   } catch (error) {
-    logError("d1 unavailable", { source: meta.topic, error: (error as Error).message.slice(0, 200) });
+    logError("d1 unavailable", { source: meta.topic, error: errorText(error) });
     return { ok: false, reason: "storage unavailable" };
   }
 
@@ -106,7 +107,7 @@ export async function ingestEvents(
       await env.EVENTS_QUEUE.sendBatch(winners.map((e) => queueMessageOf(e.id)));
     } catch (error) {
       queued = false;
-      const reason = (error as Error).message.slice(0, 200);
+      const reason = errorText(error);
       logError("queue send failed; event kept in the outbox for the sweep", {
         eventIds: winners.map((e) => e.id),
         error: reason,
@@ -129,7 +130,7 @@ export async function ingestEvents(
       stored.map((id) =>
         env.DEDUPE_KV.put(DEDUPE_PREFIX + id, "1", { expirationTtl: config.DEDUPE_TTL_SECONDS }),
       ),
-    ).catch((error) => logError("kv put failed", { error: (error as Error).message.slice(0, 200) })),
+    ).catch((error) => logError("kv put failed", { error: errorText(error) })),
   );
   return {
     ok: true,

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
 import { readBodyCapped } from "../lib/body";
+import { errorText } from "../lib/errors";
 import { logError, logInfo, logWarn } from "../lib/log";
 import { EVENT, type EventStatus, type WebhookOutcome } from "../model/statuses";
 import type { ReplyReason, SourceVerdict, WebhookSource } from "../sources/types";
@@ -55,7 +56,7 @@ export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource):
     // A payload we cannot use is never a 5xx: the sender would retry it for hours.
     logError("source failed on a payload", {
       source: source.name,
-      error: (error as Error).message.slice(0, 200),
+      error: errorText(error),
     });
     verdict = { outcome: "rejected", status: 400, reason: "invalid payload", detail: "source failed" };
   }
