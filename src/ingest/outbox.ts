@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import { errorText } from "../lib/errors";
 import { logError } from "../lib/log";
+import { fail, ok, type Result } from "../lib/result";
 import { type CommerceEvent, checkEvent } from "../model/commerce-event";
 import { queueMessageOf } from "../model/queue-message";
 import { EVENT, type EventStatus } from "../model/statuses";
@@ -10,15 +11,12 @@ import { resolveReversals } from "./reversals";
 
 export const DEDUPE_PREFIX = "seen:";
 
-export type IngestResult =
-  | {
-      ok: true;
-      events: Array<{ id: string; status: EventStatus }>;
-      queued: boolean;
-      /** What the schema refused in each `invalid` event: field and rule, never the value. */
-      problems: string[];
-    }
-  | { ok: false; reason: string };
+export interface Ingested {
+  events: Array<{ id: string; status: EventStatus }>;
+  queued: boolean;
+  /** What the schema refused in each `invalid` event: field and rule, never the value. */
+  problems: string[];
+}
 
 /**
  * Dedupe and durable hand-off. KV is only a fast path (eventually consistent, no
@@ -32,13 +30,13 @@ export async function ingestEvents(
   meta: WebhookMeta,
   ctx: ExecutionContext,
   reversals: readonly Reversal[] = [],
-): Promise<IngestResult> {
+): Promise<Result<Ingested>> {
   let reversed: Awaited<ReturnType<typeof resolveReversals>>;
   try {
     reversed = await resolveReversals(env.DB, reversals);
   } catch (error) {
     logError("d1 unavailable", { error: errorText(error) });
-    return { ok: false, reason: "storage unavailable" };
+    return fail("storage unavailable");
   }
   const normalized = [...given, ...reversed.events];
   const ids = [...normalized.map((n) => n.event.id), ...reversed.notApplicable];
@@ -98,7 +96,7 @@ export async function ingestEvents(
     }
   } catch (error) {
     logError("d1 unavailable", { source: meta.topic, error: errorText(error) });
-    return { ok: false, reason: "storage unavailable" };
+    return fail("storage unavailable");
   }
 
   let queued = true;
@@ -132,10 +130,9 @@ export async function ingestEvents(
       ),
     ).catch((error) => logError("kv put failed", { error: errorText(error) })),
   );
-  return {
-    ok: true,
+  return ok({
     events: ids.map((id) => ({ id, status: status.get(id) ?? EVENT.duplicate })),
     queued,
     problems,
-  };
+  });
 }

@@ -51,7 +51,7 @@ export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource):
 
   let verdict: SourceVerdict;
   try {
-    verdict = await source.handle({ headers: c.req.raw.headers, bytes: body.bytes }, config);
+    verdict = await source.handle({ headers: c.req.raw.headers, bytes: body.value }, config);
   } catch (error) {
     // A payload we cannot use is never a 5xx: the sender would retry it for hours.
     logError("source failed on a payload", {
@@ -76,7 +76,7 @@ export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource):
     return c.json({ status: outcome, reason, events: [], ...verdict.reply }, 200);
   }
 
-  const result = await ingestEvents(
+  const ingested = await ingestEvents(
     c.env,
     config,
     verdict.events,
@@ -84,31 +84,32 @@ export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource):
     c.executionCtx,
     verdict.reversals,
   );
-  if (!result.ok) {
-    log("unavailable", 503, { ...meta, reason: result.reason });
+  if (!ingested.ok) {
+    log("unavailable", 503, { ...meta, reason: ingested.reason });
     return c.json({ status: "error", reason: "could not store the event; retry later" }, 503);
   }
-  const eventIds = result.events.map((e) => e.id);
-  const detail = result.problems.length ? [...new Set(result.problems)].join("; ") : undefined;
+  const { events, queued, problems } = ingested.value;
+  const eventIds = events.map((e) => e.id);
+  const detail = problems.length ? [...new Set(problems)].join("; ") : undefined;
   // One bad event does not cost a webhook its good ones: it is reported invalid, and only a webhook with no valid event is refused.
-  if (result.events.every((e) => e.status === EVENT.invalid)) {
+  if (events.every((e) => e.status === EVENT.invalid)) {
     const reason: ReplyReason = "invalid payload";
     // A sender that must get its success answer (an Adobe Commerce webhook inside checkout) gets it.
     if (verdict.reply) {
       log("ignored", 200, { ...meta, eventIds, reason, detail });
-      return c.json({ status: "ignored", reason, events: result.events, ...verdict.reply }, 200);
+      return c.json({ status: "ignored", reason, events, ...verdict.reply }, 200);
     }
     log("rejected", 400, { ...meta, eventIds, reason, detail });
     return c.json({ status: "rejected", reason }, 400);
   }
-  const has = (s: EventStatus) => result.events.some((e) => e.status === s);
+  const has = (s: EventStatus) => events.some((e) => e.status === s);
   const outcome = has(EVENT.accepted) ? "accepted" : has(EVENT.duplicate) ? "duplicate" : "ignored";
   log(outcome, 200, {
     ...meta,
     eventIds,
-    eventStatus: result.events.map((e) => e.status),
-    queued: result.queued,
+    eventStatus: events.map((e) => e.status),
+    queued,
     detail,
   });
-  return c.json({ status: outcome, events: result.events, ...verdict.reply }, 200);
+  return c.json({ status: outcome, events, ...verdict.reply }, 200);
 }
