@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { readBodyCapped } from "../lib/body";
 import { decodeUtf8 } from "../lib/json";
+import { rejectedReply } from "../lib/reply";
 import { fail, ok, type Result } from "../lib/result";
 import type { AdminEnv } from "./env";
 
@@ -16,8 +17,8 @@ export const capAdminBody: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const body = await readBodyCapped(c.req.raw, ADMIN_BODY_BYTES);
   if (!body.ok) {
     return body.reason === "too_large"
-      ? c.json({ status: "rejected", reason: `body over ${ADMIN_BODY_BYTES} bytes` }, 413)
-      : c.json({ status: "rejected", reason: "unreadable body" }, 400);
+      ? rejectedReply(c, `body over ${ADMIN_BODY_BYTES} bytes`, 413)
+      : rejectedReply(c, "unreadable body", 400);
   }
   c.set("body", body.value);
   return next();
