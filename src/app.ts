@@ -5,9 +5,12 @@ import { admin } from "./admin/routes";
 import type { AppEnv } from "./config";
 import { ga4Enabled, loadConfig, metaEnabled } from "./config";
 import { receiveWebhook } from "./ingest/pipeline";
+import { errorText } from "./lib/errors";
 import { logError, logWarn } from "./lib/log";
+import { errorReply, rejectedReply } from "./lib/reply";
 import { sources } from "./sources";
 import { adobeChallenge, ioEventsEnabled } from "./sources/magento/challenge";
+import { REFUSAL_STATUS } from "./sources/types";
 import { snippetResponse } from "./storefront/snippet";
 
 export const VERSION = "0.1.0";
@@ -45,7 +48,7 @@ app.get("/health", (c) => {
 app.post("/webhooks/:source", (c) => {
   const name = c.req.param("source");
   const source = Object.hasOwn(sources, name) ? sources[name] : undefined;
-  if (!source) return c.json({ status: "rejected", reason: "unknown source" }, 404);
+  if (!source) return rejectedReply(c, "unknown source", 404);
   return receiveWebhook(c, source);
 });
 
@@ -59,15 +62,15 @@ app.get("/webhooks/magento", async (c, next) => {
     logWarn("webhook", {
       source: "magento",
       outcome: "rejected",
-      status: 401,
+      status: REFUSAL_STATUS.unauthorized,
       reason: "I/O Events challenge while I/O Events are not enabled",
     });
-    return c.json({ status: "rejected", reason: "unauthorized" }, 401);
+    return rejectedReply(c, "unauthorized", REFUSAL_STATUS.unauthorized);
   }
   return c.json({ challenge });
 });
 
-app.all("/webhooks/:source", (c) => c.json({ status: "rejected", reason: "use POST" }, 405));
+app.all("/webhooks/:source", (c) => rejectedReply(c, "use POST", 405));
 
 app.get("/snippet.js", (c) => {
   const loaded = c.var.settings;
@@ -80,14 +83,13 @@ app.route("/admin", admin);
 app.notFound((c) => {
   // `/ADMIN` and other spellings the admin routes do not take still answer like the admin.
   if (isAdminPath(c.req.path)) setAdminHeaders(c);
-  return c.json({ status: "rejected", reason: "not found" }, 404);
+  return rejectedReply(c, "not found", 404);
 });
 
 app.onError((error, c) => {
   // An error under /admin keeps the admin's headers (CSP, nosniff, no-store) whatever threw it.
   if (isAdminPath(c.req.path)) setAdminHeaders(c);
-  if (error instanceof HTTPException)
-    return c.json({ status: "rejected", reason: error.message }, error.status);
-  logError("unhandled error", { path: new URL(c.req.url).pathname, error: error.message.slice(0, 200) });
-  return c.json({ status: "error", reason: "internal error" }, 500);
+  if (error instanceof HTTPException) return rejectedReply(c, error.message, error.status);
+  logError("unhandled error", { path: new URL(c.req.url).pathname, error: errorText(error) });
+  return errorReply(c, "internal error", 500);
 });

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { issueText } from "../lib/issue";
 import { logInfo } from "../lib/log";
+import { rejectedReply } from "../lib/reply";
 import { EventFilter, eventStory, listEvents } from "../store/admin-queries";
 import { adminStats } from "../store/admin-stats";
 import { type AdminEnv, requireAdmin } from "./auth";
@@ -16,13 +17,13 @@ adminApi.get("/stats", async (c) => c.json(await adminStats(c.env.DB)));
 
 adminApi.get("/events", async (c) => {
   const filter = EventFilter.safeParse(c.req.query());
-  if (!filter.success) return c.json({ status: "rejected", reason: issueText(filter.error.issues[0]) }, 400);
+  if (!filter.success) return rejectedReply(c, issueText(filter.error.issues[0]), 400);
   return c.json({ events: await listEvents(c.env.DB, filter.data) });
 });
 
 adminApi.get("/events/:id", async (c) => {
   const story = await eventStory(c.env.DB, c.req.param("id"));
-  if (!story) return c.json({ status: "rejected", reason: "no such event" }, 404);
+  if (!story) return rejectedReply(c, "no such event", 404);
   return c.json(story);
 });
 
@@ -30,11 +31,11 @@ adminApi.post("/replay", async (c) => {
   const body = jsonOf(c);
   if (!body.ok) {
     const reason = body.reason === "empty" ? `empty body: ${REPLAY_HOW}` : "body: not JSON";
-    return c.json({ status: "rejected", reason }, 400);
+    return rejectedReply(c, reason, 400);
   }
   const request = ReplayRequest.safeParse(body.value);
   if (!request.success) {
-    return c.json({ status: "rejected", reason: issueText(request.error.issues[0]) }, 400);
+    return rejectedReply(c, issueText(request.error.issues[0]), 400);
   }
   const result = await replayDeliveries(c.env, request.data);
   logInfo("admin replay", { via: "api", requeued: result.requeued, deliveries: result.deliveries });

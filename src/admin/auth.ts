@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { timingSafeEqualText } from "../lib/crypto";
+import { rejectedReply } from "../lib/reply";
 import type { AdminEnv } from "./env";
 import { loginPage } from "./pages/login-page";
 import { type AttemptKind, clientTag, logRefused, RETRY_AFTER_SECONDS, withinBudget } from "./rate-limit";
@@ -15,7 +16,7 @@ type AdminContext = Context<AdminEnv>;
 export const adminEnabled: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const loaded = c.var.settings;
   const token = loaded.ok ? loaded.config.ADMIN_TOKEN : undefined;
-  if (!token) return c.json({ status: "rejected", reason: "not found" }, 404);
+  if (!token) return rejectedReply(c, "not found", 404);
   c.set("adminToken", token);
   await next();
 };
@@ -23,13 +24,13 @@ export const adminEnabled: MiddlewareHandler<AdminEnv> = async (c, next) => {
 function unauthorized(c: AdminContext, kind: "api" | "page", message?: string) {
   if (kind === "page") return c.html(loginPage(message), 401);
   c.header("www-authenticate", 'Bearer realm="tagrelay admin"');
-  return c.json({ status: "rejected", reason: "unauthorized" }, 401);
+  return rejectedReply(c, "unauthorized", 401);
 }
 
 function tooManyAttempts(c: AdminContext, kind: "api" | "page") {
   c.header("retry-after", String(RETRY_AFTER_SECONDS));
   if (kind === "page") return c.html(loginPage("Too many attempts. Wait a minute, then sign in again."), 429);
-  return c.json({ status: "rejected", reason: "too many attempts" }, 429);
+  return rejectedReply(c, "too many attempts", 429);
 }
 
 /**
@@ -65,7 +66,7 @@ export function foreignOrigin(c: AdminContext): boolean {
   return origin !== undefined && origin !== new URL(c.req.url).origin;
 }
 
-const forbidden = (c: AdminContext, reason: string) => c.json({ status: "rejected", reason }, 403);
+const forbidden = (c: AdminContext, reason: string) => rejectedReply(c, reason, 403);
 
 async function givenCsrf(c: AdminContext): Promise<string | undefined> {
   return c.req.header("x-csrf-token") ?? (await formOf(c)).csrf;

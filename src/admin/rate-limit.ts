@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { hmacSha256 } from "../lib/crypto";
+import { errorText } from "../lib/errors";
 import { logError, logWarn } from "../lib/log";
 import type { AdminEnv } from "./env";
 
@@ -44,7 +45,7 @@ export async function withinBudget(c: Context<AdminEnv>, kind: AttemptKind, clie
   try {
     return (await limiter.limit({ key: client })).success;
   } catch (error) {
-    logError("admin rate limiter unavailable", { via: kind, error: (error as Error).message.slice(0, 200) });
+    logError("admin rate limiter unavailable", { via: kind, error: errorText(error) });
     return true;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { errorText } from "../lib/errors";
 import { logError } from "../lib/log";
 import { queueMessageOf } from "../model/queue-message";
 import { FAILED_STATUSES, FailedStatus, REPLAYABLE_BY_ID } from "../model/statuses";
@@ -63,7 +64,7 @@ export async function replayDeliveries(
   } catch (error) {
     logError("replay could not enqueue; the sweep picks the rows up", {
       events: eventIds.length - requeued,
-      error: (error as Error).message.slice(0, 200),
+      error: errorText(error),
     });
     return { requeued, deliveries, queued: false };
   }

@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { readBodyCapped } from "../lib/body";
 import { decodeUtf8 } from "../lib/json";
+import { rejectedReply } from "../lib/reply";
+import { fail, ok, type Result } from "../lib/result";
 import type { AdminEnv } from "./env";
 
 /** Every admin form and JSON body fits: a token, a CSRF field, or up to 100 event ids. */
@@ -15,10 +17,10 @@ export const capAdminBody: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const body = await readBodyCapped(c.req.raw, ADMIN_BODY_BYTES);
   if (!body.ok) {
     return body.reason === "too_large"
-      ? c.json({ status: "rejected", reason: `body over ${ADMIN_BODY_BYTES} bytes` }, 413)
-      : c.json({ status: "rejected", reason: "unreadable body" }, 400);
+      ? rejectedReply(c, `body over ${ADMIN_BODY_BYTES} bytes`, 413)
+      : rejectedReply(c, "unreadable body", 400);
   }
-  c.set("body", body.bytes);
+  c.set("body", body.value);
   return next();
 };
 
@@ -44,16 +46,16 @@ export async function formOf(c: Context<AdminEnv>): Promise<Record<string, strin
   return fields;
 }
 
-export type JsonBody = { ok: true; value: unknown } | { ok: false; reason: "empty" | "not JSON" };
+export type JsonBody = Result<unknown, "empty" | "not JSON">;
 
 /** The capped body as JSON; an empty body and one that does not parse are told apart. */
 export function jsonOf(c: Context<AdminEnv>): JsonBody {
   const decoded = decodeUtf8(c.get("body") ?? new Uint8Array());
-  if (!decoded.ok) return { ok: false, reason: "not JSON" };
-  if (decoded.text.trim() === "") return { ok: false, reason: "empty" };
+  if (!decoded.ok) return fail("not JSON");
+  if (decoded.text.trim() === "") return fail("empty");
   try {
-    return { ok: true, value: JSON.parse(decoded.text) };
+    return ok(JSON.parse(decoded.text));
   } catch {
-    return { ok: false, reason: "not JSON" };
+    return fail("not JSON");
   }
 }

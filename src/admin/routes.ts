@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { logInfo } from "../lib/log";
+import { rejectedReply } from "../lib/reply";
 import { EventFilter, eventStory, listEvents } from "../store/admin-queries";
 import { adminStats } from "../store/admin-stats";
 import { adminApi } from "./api";
@@ -22,7 +23,7 @@ const page = requireAdmin("page");
 admin.use("*", adminHeaders, adminEnabled, capAdminBody);
 
 admin.post("/login", async (c) => {
-  if (foreignOrigin(c)) return c.json({ status: "rejected", reason: "cross-origin request" }, 403);
+  if (foreignOrigin(c)) return rejectedReply(c, "cross-origin request", 403);
   const token = (await formOf(c)).token;
   const refused = await checkToken(c, token?.trim(), "login", "page");
   if (refused) return refused;
@@ -57,7 +58,7 @@ admin.get("/", page, async (c) => {
 
 admin.get("/events/:id", page, async (c) => {
   const story = await eventStory(c.env.DB, c.req.param("id"));
-  if (!story) return c.json({ status: "rejected", reason: "no such event" }, 404);
+  if (!story) return rejectedReply(c, "no such event", 404);
   return c.html(storyPage(story, c.get("csrf") ?? "", replayedNotice(c.req.query("replayed"))));
 });
 
@@ -65,7 +66,7 @@ admin.post("/replay", page, async (c) => {
   const form = await formOf(c);
   const eventId = form.eventId || undefined;
   const request = ReplayRequest.safeParse(eventId ? { eventIds: [eventId] } : { status: form.status });
-  if (!request.success) return c.json({ status: "rejected", reason: "nothing to replay" }, 400);
+  if (!request.success) return rejectedReply(c, "nothing to replay", 400);
   const result = await replayDeliveries(c.env, request.data);
   logInfo("admin replay", { via: "page", requeued: result.requeued, deliveries: result.deliveries });
   const back = eventId && form.back !== "list" ? `/admin/events/${encodeURIComponent(eventId)}` : "/admin";

@@ -1,3 +1,4 @@
+import { errorText } from "../lib/errors";
 import type { DestinationName } from "../model/statuses";
 
 /** What one outbound call came to: an HTTP answer, or why there was none. */
@@ -5,11 +6,6 @@ export type HttpAnswer =
   | { kind: "response"; status: number; retryAfter: string | null; body: string }
   | { kind: "timeout" }
   | { kind: "network"; message: string };
-
-/** Error texts can quote the URL, and GA4's carries its api_secret. */
-export function withoutUrls(text: string): string {
-  return text.replace(/\bhttps?:\/\/\S+/gi, "<url>").slice(0, 200);
-}
 
 /** POSTs a JSON text; never throws, a timeout or a network failure is an answer too. */
 export async function postJson(url: string, json: string, timeoutMs: number): Promise<HttpAnswer> {
@@ -28,9 +24,9 @@ export async function postJson(url: string, json: string, timeoutMs: number): Pr
       body,
     };
   } catch (error) {
-    const { name, message } = error instanceof Error ? error : { name: "", message: String(error) };
+    const name = error instanceof Error ? error.name : "";
     if (name === "TimeoutError" || name === "AbortError") return { kind: "timeout" };
-    return { kind: "network", message: withoutUrls(message) };
+    return { kind: "network", message: errorText(error) };
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Config } from "../config";
+import { errorText } from "../lib/errors";
 import { logError } from "../lib/log";
+import { fail, ok, type Result } from "../lib/result";
 import { type CommerceEvent, checkEvent } from "../model/commerce-event";
 import { queueMessageOf } from "../model/queue-message";
 import { EVENT, type EventStatus } from "../model/statuses";
@@ -9,15 +11,12 @@ import { resolveReversals } from "./reversals";
 
 export const DEDUPE_PREFIX = "seen:";
 
-export type IngestResult =
-  | {
-      ok: true;
-      events: Array<{ id: string; status: EventStatus }>;
-      queued: boolean;
-      /** What the schema refused in each `invalid` event: field and rule, never the value. */
-      problems: string[];
-    }
-  | { ok: false; reason: string };
+export interface Ingested {
+  events: Array<{ id: string; status: EventStatus }>;
+  queued: boolean;
+  /** What the schema refused in each `invalid` event: field and rule, never the value. */
+  problems: string[];
+}
 
 /**
  * Dedupe and durable hand-off. KV is only a fast path (eventually consistent, no
@@ -31,13 +30,13 @@ export async function ingestEvents(
   meta: WebhookMeta,
   ctx: ExecutionContext,
   reversals: readonly Reversal[] = [],
-): Promise<IngestResult> {
+): Promise<Result<Ingested>> {
   let reversed: Awaited<ReturnType<typeof resolveReversals>>;
   try {
     reversed = await resolveReversals(env.DB, reversals);
   } catch (error) {
-    logError("d1 unavailable", { error: (error as Error).message.slice(0, 200) });
-    return { ok: false, reason: "storage unavailable" };
+    logError("d1 unavailable", { error: errorText(error) });
+    return fail("storage unavailable");
   }
   const normalized = [...given, ...reversed.events];
   const ids = [...normalized.map((n) => n.event.id), ...reversed.notApplicable];
@@ -96,8 +95,8 @@ export async function ingestEvents(
       });
     }
   } catch (error) {
-    logError("d1 unavailable", { source: meta.topic, error: (error as Error).message.slice(0, 200) });
-    return { ok: false, reason: "storage unavailable" };
+    logError("d1 unavailable", { source: meta.topic, error: errorText(error) });
+    return fail("storage unavailable");
   }
 
   let queued = true;
@@ -106,7 +105,7 @@ export async function ingestEvents(
       await env.EVENTS_QUEUE.sendBatch(winners.map((e) => queueMessageOf(e.id)));
     } catch (error) {
       queued = false;
-      const reason = (error as Error).message.slice(0, 200);
+      const reason = errorText(error);
       logError("queue send failed; event kept in the outbox for the sweep", {
         eventIds: winners.map((e) => e.id),
         error: reason,
@@ -129,12 +128,11 @@ export async function ingestEvents(
       stored.map((id) =>
         env.DEDUPE_KV.put(DEDUPE_PREFIX + id, "1", { expirationTtl: config.DEDUPE_TTL_SECONDS }),
       ),
-    ).catch((error) => logError("kv put failed", { error: (error as Error).message.slice(0, 200) })),
+    ).catch((error) => logError("kv put failed", { error: errorText(error) })),
   );
-  return {
-    ok: true,
+  return ok({
     events: ids.map((id) => ({ id, status: status.get(id) ?? EVENT.duplicate })),
     queued,
     problems,
-  };
+  });
 }

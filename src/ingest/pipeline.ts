@@ -1,9 +1,11 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
 import { readBodyCapped } from "../lib/body";
+import { errorText } from "../lib/errors";
 import { logError, logInfo, logWarn } from "../lib/log";
+import { errorReply, rejectedReply } from "../lib/reply";
 import { EVENT, type EventStatus, type WebhookOutcome } from "../model/statuses";
-import type { ReplyReason, SourceVerdict, WebhookSource } from "../sources/types";
+import { REFUSAL_STATUS, type RefusalReason, type SourceVerdict, type WebhookSource } from "../sources/types";
 import { countWebhook } from "./counters";
 import { ingestEvents } from "./outbox";
 
@@ -21,51 +23,49 @@ export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource):
     else if (status >= 400) logWarn("webhook", line as never);
     else logInfo("webhook", line as never);
   };
+  /** Every refusal answers with its reason's one status, and logs what it refused and why. */
+  const refuse = (reason: RefusalReason, detail?: string, fields: Record<string, unknown> = {}) => {
+    const status = REFUSAL_STATUS[reason];
+    log("rejected", status, { ...fields, reason, detail });
+    return rejectedReply(c, reason, status);
+  };
 
   const loaded = c.var.settings;
   if (!loaded.ok) {
     log("unavailable", 503, { reason: "invalid configuration", problems: loaded.problems });
-    return c.json({ status: "error", reason: "relay misconfigured" }, 503);
+    return errorReply(c, "relay misconfigured", 503);
   }
   const config = loaded.config;
   const screened = source.screen?.(c.req.raw.headers, config);
-  if (screened?.outcome === "rejected") {
-    log("rejected", screened.status, { reason: screened.reason, detail: screened.detail });
-    return c.json({ status: "rejected", reason: screened.reason }, screened.status);
-  }
+  if (screened?.outcome === "rejected") return refuse(screened.reason, screened.detail);
   const fix = source.setupProblem(config);
   if (fix) {
     // Loud, and a 503 so the shop keeps retrying while the owner finishes the setup.
     logError("webhook source not configured", { source: source.name, fix });
     log("unavailable", 503, { reason: "source not configured", fix });
-    return c.json({ status: "error", reason: "relay not configured for this source" }, 503);
+    return errorReply(c, "relay not configured for this source", 503);
   }
 
   const body = await readBodyCapped(c.req.raw, config.MAX_BODY_BYTES);
-  if (!body.ok) {
-    const [status, reason] = body.reason === "too_large" ? [413, "body too large"] : [400, "unreadable body"];
-    log("rejected", status, { reason });
-    return c.json({ status: "rejected", reason }, status as 400 | 413);
-  }
+  if (!body.ok) return refuse(body.reason === "too_large" ? "body too large" : "unreadable body");
 
   let verdict: SourceVerdict;
   try {
-    verdict = await source.handle({ headers: c.req.raw.headers, bytes: body.bytes }, config);
+    verdict = await source.handle({ headers: c.req.raw.headers, bytes: body.value }, config);
   } catch (error) {
     // A payload we cannot use is never a 5xx: the sender would retry it for hours.
     logError("source failed on a payload", {
       source: source.name,
-      error: (error as Error).message.slice(0, 200),
+      error: errorText(error),
     });
-    verdict = { outcome: "rejected", status: 400, reason: "invalid payload", detail: "source failed" };
+    verdict = { outcome: "rejected", reason: "invalid payload", detail: "source failed" };
   }
   const meta = { topic: verdict.topic, shop: verdict.shop, webhookId: verdict.deliveryId };
 
   if (verdict.outcome === "rejected") {
     // What a refused request claimed is logged for the owner, marked as such: it was not verified.
-    const claimed = verdict.status === 401 ? { claimed: true } : {};
-    log("rejected", verdict.status, { ...meta, ...claimed, reason: verdict.reason, detail: verdict.detail });
-    return c.json({ status: "rejected", reason: verdict.reason }, verdict.status);
+    const claimed = verdict.reason === "unauthorized" ? { claimed: true } : {};
+    return refuse(verdict.reason, verdict.detail, { ...meta, ...claimed });
   }
   if (verdict.outcome !== "events" || (verdict.events.length === 0 && !verdict.reversals?.length)) {
     const outcome = verdict.outcome === "ping" ? "ping" : "ignored";
@@ -75,7 +75,7 @@ export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource):
     return c.json({ status: outcome, reason, events: [], ...verdict.reply }, 200);
   }
 
-  const result = await ingestEvents(
+  const ingested = await ingestEvents(
     c.env,
     config,
     verdict.events,
@@ -83,31 +83,31 @@ export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource):
     c.executionCtx,
     verdict.reversals,
   );
-  if (!result.ok) {
-    log("unavailable", 503, { ...meta, reason: result.reason });
-    return c.json({ status: "error", reason: "could not store the event; retry later" }, 503);
+  if (!ingested.ok) {
+    log("unavailable", 503, { ...meta, reason: ingested.reason });
+    return errorReply(c, "could not store the event; retry later", 503);
   }
-  const eventIds = result.events.map((e) => e.id);
-  const detail = result.problems.length ? [...new Set(result.problems)].join("; ") : undefined;
+  const { events, queued, problems } = ingested.value;
+  const eventIds = events.map((e) => e.id);
+  const detail = problems.length ? [...new Set(problems)].join("; ") : undefined;
   // One bad event does not cost a webhook its good ones: it is reported invalid, and only a webhook with no valid event is refused.
-  if (result.events.every((e) => e.status === EVENT.invalid)) {
-    const reason: ReplyReason = "invalid payload";
+  if (events.every((e) => e.status === EVENT.invalid)) {
+    const reason = "invalid payload";
     // A sender that must get its success answer (an Adobe Commerce webhook inside checkout) gets it.
     if (verdict.reply) {
       log("ignored", 200, { ...meta, eventIds, reason, detail });
-      return c.json({ status: "ignored", reason, events: result.events, ...verdict.reply }, 200);
+      return c.json({ status: "ignored", reason, events, ...verdict.reply }, 200);
     }
-    log("rejected", 400, { ...meta, eventIds, reason, detail });
-    return c.json({ status: "rejected", reason }, 400);
+    return refuse(reason, detail, { ...meta, eventIds });
   }
-  const has = (s: EventStatus) => result.events.some((e) => e.status === s);
+  const has = (s: EventStatus) => events.some((e) => e.status === s);
   const outcome = has(EVENT.accepted) ? "accepted" : has(EVENT.duplicate) ? "duplicate" : "ignored";
   log(outcome, 200, {
     ...meta,
     eventIds,
-    eventStatus: result.events.map((e) => e.status),
-    queued: result.queued,
+    eventStatus: events.map((e) => e.status),
+    queued,
     detail,
   });
-  return c.json({ status: outcome, events: result.events, ...verdict.reply }, 200);
+  return c.json({ status: outcome, events, ...verdict.reply }, 200);
 }

@@ -1,4 +1,6 @@
-export type BodyResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: "too_large" | "unreadable" };
+import { fail, ok, type Result } from "./result";
+
+export type BodyResult = Result<Uint8Array, "too_large" | "unreadable">;
 
 /**
  * Reads a request body into memory, refusing it as soon as it passes `limit` bytes.
@@ -7,8 +9,8 @@ export type BodyResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: 
  */
 export async function readBodyCapped(request: Request, limit: number): Promise<BodyResult> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) return { ok: false, reason: "too_large" };
-  if (!request.body) return { ok: true, bytes: new Uint8Array() };
+  if (Number.isFinite(declared) && declared > limit) return fail("too_large");
+  if (!request.body) return ok(new Uint8Array());
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -19,19 +21,19 @@ export async function readBodyCapped(request: Request, limit: number): Promise<B
       total += value.byteLength;
       if (total > limit) {
         await reader.cancel().catch(() => {});
-        return { ok: false, reason: "too_large" };
+        return fail("too_large");
       }
       chunks.push(value);
     }
   } catch {
-    return { ok: false, reason: "unreadable" };
+    return fail("unreadable");
   }
-  if (chunks.length === 1) return { ok: true, bytes: chunks[0] };
+  if (chunks.length === 1) return ok(chunks[0]);
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { ok: true, bytes };
+  return ok(bytes);
 }

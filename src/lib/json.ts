@@ -1,7 +1,9 @@
+import type { Result } from "./result";
+
 /** Deeper than any real order payload (Shopify's is about 6), shallow enough to never exhaust the stack. */
 export const MAX_JSON_DEPTH = 64;
 
-export type ParseResult = { ok: true; value: unknown } | { ok: false; reason: string };
+export type ParseResult = Result<unknown>;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 

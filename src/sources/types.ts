@@ -30,18 +30,27 @@ export interface WebhookMeta {
 }
 
 /**
+ * Why a webhook is refused, and the one HTTP status each refusal is answered with: a 4xx tells
+ * the sender that the same request will never pass, the 503 asks it to retry later.
+ */
+export const REFUSAL_STATUS = {
+  unauthorized: 401,
+  "body too large": 413,
+  "unreadable body": 400,
+  "malformed payload": 400,
+  "invalid payload": 400,
+  "missing webhook headers": 400,
+  "topic does not match the body": 400,
+  "signing key unavailable": 503,
+} as const satisfies Record<string, 400 | 401 | 413 | 503>;
+export type RefusalReason = keyof typeof REFUSAL_STATUS;
+
+/**
  * What an answer may say about a webhook it refused or ignored: fixed words only, so a reply
  * never echoes anything the sender sent. The specifics go to the log as `detail`.
  */
 export const REPLY_REASONS = [
-  "unauthorized",
-  "body too large",
-  "unreadable body",
-  "malformed payload",
-  "invalid payload",
-  "missing webhook headers",
-  "topic does not match the body",
-  "signing key unavailable",
+  ...(Object.keys(REFUSAL_STATUS) as RefusalReason[]),
   "topic not used",
   "no conversion in this webhook",
   "order state is not a purchase",
@@ -50,12 +59,12 @@ export const REPLY_REASONS = [
 ] as const;
 export type ReplyReason = (typeof REPLY_REASONS)[number];
 
-type Said = { reason: ReplyReason; detail?: string } & WebhookMeta;
+type Said<Reason> = { reason: Reason; detail?: string } & WebhookMeta;
 
 /** What a source makes of one authenticated (or refused) webhook. */
 export type SourceVerdict =
-  | ({ outcome: "rejected"; status: 400 | 401 | 503 } & Said)
-  | ({ outcome: "ignored" | "ping"; reply?: Record<string, unknown> } & Said)
+  | ({ outcome: "rejected" } & Said<RefusalReason>)
+  | ({ outcome: "ignored" | "ping"; reply?: Record<string, unknown> } & Said<ReplyReason>)
   | ({
       outcome: "events";
       events: NormalizedEvent[];
@@ -82,15 +91,13 @@ export interface WebhookSource {
 
 export const unauthorized = (detail: string, meta: WebhookMeta = {}): SourceVerdict => ({
   outcome: "rejected",
-  status: 401,
   reason: "unauthorized",
   detail,
   ...meta,
 });
 
-export const invalid = (reason: ReplyReason, detail?: string, meta: WebhookMeta = {}): SourceVerdict => ({
+export const invalid = (reason: RefusalReason, detail?: string, meta: WebhookMeta = {}): SourceVerdict => ({
   outcome: "rejected",
-  status: 400,
   reason,
   detail,
   ...meta,

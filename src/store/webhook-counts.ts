@@ -1,3 +1,4 @@
+import { errorText } from "../lib/errors";
 import { logWarn } from "../lib/log";
 import { addWebhookCount, type WebhookCount } from "../model/keys";
 import type { WebhookOutcome } from "../model/statuses";
@@ -36,6 +37,6 @@ export async function flushWebhookCounts(db: D1Database): Promise<void> {
     ]);
   } catch (error) {
     for (const row of rows) addWebhookCount(pending, row, row.n);
-    logWarn("webhook counts not written", { error: (error as Error).message.slice(0, 200) });
+    logWarn("webhook counts not written", { error: errorText(error) });
   }
 }

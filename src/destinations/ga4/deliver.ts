@@ -1,9 +1,10 @@
 import { type Config, ga4Enabled } from "../../config";
+import { errorText } from "../../lib/errors";
 import { logError } from "../../lib/log";
 import type { CommerceEvent } from "../../model/commerce-event";
 import type { DeliveryOutcome } from "../../model/statuses";
 import { ga4ConsentDecision } from "../consent";
-import { liveTransport, type Transport, withoutUrls } from "../http";
+import { liveTransport, type Transport } from "../http";
 import { testOrderPolicy } from "../test-orders";
 import type { Destination } from "../types";
 import { classifyGa4Response } from "./classify";
@@ -58,7 +59,7 @@ export const ga4: Destination = {
       const results = await Promise.all(
         batch.map((event) =>
           deliverOne(event, config, now, transport).catch((error: unknown): DeliveryOutcome => {
-            const reason = `unexpected: ${withoutUrls(error instanceof Error ? error.message : String(error))}`;
+            const reason = `unexpected: ${errorText(error)}`;
             logError("ga4 delivery failed unexpectedly", { destination: "ga4", eventId: event.id, reason });
             return { status: "failed", reason };
           }),

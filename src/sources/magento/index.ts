@@ -6,7 +6,7 @@ import { siteHost } from "../../lib/shops";
 import { bindingProblem, bindSecrets, boundShop, shopsSigning, shopsWithSecret } from "../bindings";
 import {
   invalid,
-  type ReplyReason,
+  type RefusalReason,
   type SourceVerdict,
   schemaProblem,
   unauthorized,
@@ -95,7 +95,7 @@ async function authenticateIoEvent(headers: Headers, bytes: Uint8Array, config: 
     logError("adobe i/o events key unavailable", { source: "magento", route: "io-events" });
     return {
       ok: false,
-      verdict: { outcome: "rejected", status: 503, reason: "signing key unavailable" },
+      verdict: { outcome: "rejected", reason: "signing key unavailable" },
     };
   }
   return refused("invalid I/O Events signature");
@@ -187,7 +187,7 @@ export const magento: WebhookSource = {
 
     const reply = mode === "rsa" ? COMMERCE_SUCCESS : undefined;
     // A signed Commerce webhook is never refused: a 4xx on a required hook would stop the checkout.
-    const refuse = (reason: ReplyReason, detail: string, meta: WebhookMeta): SourceVerdict =>
+    const refuse = (reason: RefusalReason, detail: string, meta: WebhookMeta): SourceVerdict =>
       reply ? { outcome: "ignored", reason, detail, reply, ...meta } : invalid(reason, detail, meta);
 
     // The shop header is not signed: it may only pick among the shops the credential is bound to.

@@ -187,7 +187,7 @@ describe("Shopify → CommerceEvent", () => {
     const xml = '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "xx">]><order><id>&x;</id></order>';
     expect(await normalize(xml, "orders/create", {}, "application/xml")).toMatchObject({
       outcome: "rejected",
-      status: 400,
+      reason: "malformed payload",
     });
   });
 });
