@@ -25,9 +25,8 @@ app.use("*", async (c, next) => {
 
 app.get("/health", (c) => {
   const loaded = c.var.settings;
-  if (!loaded.ok)
-    return c.json({ status: "misconfigured", version: VERSION, problems: loaded.problems }, 500);
-  const config = loaded.config;
+  if (!loaded.ok) return c.json({ status: "misconfigured", version: VERSION, problems: loaded.reason }, 500);
+  const config = loaded.value;
   return c.json({
     status: "ok",
     version: VERSION,
@@ -58,7 +57,7 @@ app.get("/webhooks/magento", async (c, next) => {
   // Anyone can register any URL in their own Adobe project: only a relay that receives I/O
   // Events on purpose completes the registration.
   const loaded = c.var.settings;
-  if (!loaded.ok || !ioEventsEnabled(loaded.config)) {
+  if (!loaded.ok || !ioEventsEnabled(loaded.value)) {
     logWarn("webhook", {
       source: "magento",
       outcome: "rejected",
@@ -74,7 +73,7 @@ app.all("/webhooks/:source", (c) => rejectedReply(c, "use POST", 405));
 
 app.get("/snippet.js", (c) => {
   const loaded = c.var.settings;
-  const measurementId = loaded.ok ? loaded.config.GA4_MEASUREMENT_ID : undefined;
+  const measurementId = loaded.ok ? loaded.value.GA4_MEASUREMENT_ID : undefined;
   return snippetResponse(c.req.header("if-none-match"), measurementId);
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fail, ok, type Result } from "./lib/result";
 import { parseSecretEntries, shopifyShopName, siteHost } from "./lib/shops";
 
 /** Shorter than this, a secret can be guessed, or is a fragment of one that a comma split. */
@@ -156,7 +157,8 @@ const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+/** The settings, or every problem found in them (one line per setting). */
+export type ConfigResult = Result<Config, string[]>;
 
 /**
  * What loadConfig reads: the Worker's `Env`, or any part of its settings. Every setting is optional
@@ -176,8 +178,8 @@ export function loadConfig(env: Settings): ConfigResult {
   );
   const parsed = ConfigSchema.safeParse(settings);
   const result: ConfigResult = parsed.success
-    ? { ok: true, config: parsed.data }
-    : { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+    ? ok(parsed.data)
+    : fail(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   cache.set(env, result);
   return result;
 }

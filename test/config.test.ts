@@ -5,16 +5,16 @@ import { fetchWith } from "./helpers";
 describe("configuration", () => {
   it("reads a blank setting as unset, whatever its type", () => {
     const result = loadConfig({ DESTINATIONS_MODE: "", MAX_BODY_BYTES: " ", SHOPIFY_WEBHOOK_SECRET: "" });
-    expect(result.ok && result.config.DESTINATIONS_MODE).toBe("live");
-    expect(result.ok && result.config.MAX_BODY_BYTES).toBe(1024 * 1024);
-    expect(result.ok && result.config.SHOPIFY_WEBHOOK_SECRET).toEqual([]);
+    expect(result.ok && result.value.DESTINATIONS_MODE).toBe("live");
+    expect(result.ok && result.value.MAX_BODY_BYTES).toBe(1024 * 1024);
+    expect(result.ok && result.value.SHOPIFY_WEBHOOK_SECRET).toEqual([]);
   });
 
   it("splits comma-separated secrets for rotation, each bound to its shop or to the single-shop setting", () => {
     const result = loadConfig({
       SHOPIFY_WEBHOOK_SECRET: " new-secret-0123456789 , Other.myshopify.com=old-secret-0123456789 ,,",
     });
-    expect(result.ok && result.config.SHOPIFY_WEBHOOK_SECRET).toEqual([
+    expect(result.ok && result.value.SHOPIFY_WEBHOOK_SECRET).toEqual([
       { secret: "new-secret-0123456789", shop: undefined },
       { secret: "old-secret-0123456789", shop: "other.myshopify.com" },
     ]);
@@ -24,7 +24,7 @@ describe("configuration", () => {
     const result = loadConfig({
       WOOCOMMERCE_WEBHOOK_SECRET: "c2VjcmV0LXZhbHVlLWJhc2U2NA==,a=b=c-0123456789abcdef",
     });
-    expect(result.ok && result.config.WOOCOMMERCE_WEBHOOK_SECRET).toEqual([
+    expect(result.ok && result.value.WOOCOMMERCE_WEBHOOK_SECRET).toEqual([
       { secret: "c2VjcmV0LXZhbHVlLWJhc2U2NA==", shop: undefined },
       { secret: "a=b=c-0123456789abcdef", shop: undefined },
     ]);
@@ -87,8 +87,8 @@ describe("configuration", () => {
     const result = loadConfig({ DESTINATIONS_MODE: "dryrun", MAX_BODY_BYTES: "-5" });
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.problems.join("\n")).toMatch(/DESTINATIONS_MODE/);
-      expect(result.problems.join("\n")).toMatch(/MAX_BODY_BYTES/);
+      expect(result.reason.join("\n")).toMatch(/DESTINATIONS_MODE/);
+      expect(result.reason.join("\n")).toMatch(/MAX_BODY_BYTES/);
     }
   });
 });

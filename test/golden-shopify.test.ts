@@ -25,7 +25,7 @@ async function fixtureEvent() {
     META_PIXEL_ID: "1234567890",
     META_ACCESS_TOKEN: "meta-test-access-token",
   });
-  if (!loaded.ok) throw new Error(loaded.problems.join());
+  if (!loaded.ok) throw new Error(loaded.reason.join());
   const body = shopifyJson(shopifyOrder());
   const headers = new Headers({
     "x-shopify-topic": "orders/paid",
@@ -33,9 +33,9 @@ async function fixtureEvent() {
     "x-shopify-webhook-id": "golden",
     "x-shopify-hmac-sha256": await hmacBase64(SHOPIFY_SECRET, body),
   });
-  const verdict = await shopify.handle({ headers, bytes: new TextEncoder().encode(body) }, loaded.config);
+  const verdict = await shopify.handle({ headers, bytes: new TextEncoder().encode(body) }, loaded.value);
   if (verdict.outcome !== "events") throw new Error(JSON.stringify(verdict));
-  return { event: verdict.events[0].event, config: loaded.config };
+  return { event: verdict.events[0].event, config: loaded.value };
 }
 
 describe("golden payloads for the project's Shopify purchase fixture", () => {

@@ -48,13 +48,13 @@ export async function measureCpu(p, { budgetMs = 1500, warmup = 200, minRuns = 5
     META_PIXEL_ID: "100000000000000",
     META_ACCESS_TOKEN: "bench",
   });
-  if (!loaded.ok) throw new Error(`config: ${loaded.problems.join("; ")}`);
+  if (!loaded.ok) throw new Error(`config: ${loaded.reason.join("; ")}`);
   const rows = [];
   for (const c of CASES) {
     const delivery = c.make(p);
     const request = { headers: new Headers(delivery.headers), bytes: new Uint8Array(delivery.body) };
     const source = p.sources[delivery.source];
-    const run = () => pipelineOnce(p, source, request, loaded.config, c.outcome);
+    const run = () => pipelineOnce(p, source, request, loaded.value, c.outcome);
     for (let i = 0; i < (c.warmup ?? warmup); i++) await run();
     const samples = [];
     let answer;

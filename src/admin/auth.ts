@@ -15,7 +15,7 @@ type AdminContext = Context<AdminEnv>;
 /** Without ADMIN_TOKEN there is no admin at all: every /admin path is a plain 404. */
 export const adminEnabled: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const loaded = c.var.settings;
-  const token = loaded.ok ? loaded.config.ADMIN_TOKEN : undefined;
+  const token = loaded.ok ? loaded.value.ADMIN_TOKEN : undefined;
   if (!token) return rejectedReply(c, "not found", 404);
   c.set("adminToken", token);
   await next();

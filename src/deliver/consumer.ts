@@ -3,6 +3,7 @@ import { dryRunFor } from "../destinations/dry-run";
 import type { Transport } from "../destinations/http";
 import { DESTINATIONS } from "../destinations/registry";
 import type { Destination } from "../destinations/types";
+import { errorText } from "../lib/errors";
 import { logError, logInfo, logWarn } from "../lib/log";
 import type { CommerceEvent } from "../model/commerce-event";
 import { type Pair, PairMap } from "../model/keys";
@@ -52,7 +53,7 @@ async function deliverSafely(
   } catch (error) {
     logError("destination failed unexpectedly", {
       destination: destination.name,
-      error: (error as Error).message,
+      error: errorText(error),
     });
     return new Map(
       events.map((e) => [e.id, { status: OUTCOME.retry, reason: "internal error" } as DeliveryOutcome]),
@@ -158,11 +159,11 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 
   const loaded = loadConfig(env);
   if (!loaded.ok) {
-    logError("consumer configuration invalid", { problems: loaded.problems });
+    logError("consumer configuration invalid", { problems: loaded.reason });
     for (const { message } of valid) message.retry({ delaySeconds: 300 });
     return;
   }
-  const config = loaded.config;
+  const config = loaded.value;
   const destinations = DESTINATIONS.filter((d) => d.enabled(config));
   const eventIds = [...new Set(valid.map((v) => v.eventId))];
   const claim = await claimDeliveries(

@@ -32,10 +32,10 @@ export async function sweep(
 ): Promise<{ requeued: number; purged: number; clientCleared: number }> {
   const loaded = loadConfig(env);
   if (!loaded.ok) {
-    logError("sweep skipped: configuration invalid", { problems: loaded.problems });
+    logError("sweep skipped: configuration invalid", { problems: loaded.reason });
     return { requeued: 0, purged: 0, clientCleared: 0 };
   }
-  const config = loaded.config;
+  const config = loaded.value;
   const db = env.DB;
 
   const enabled = DESTINATIONS.some((d) => d.enabled(config));

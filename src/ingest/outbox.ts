@@ -46,9 +46,9 @@ export async function ingestEvents(
   const problems: string[] = [];
   const valid = normalized.flatMap((n) => {
     const checked = checkEvent(n.event);
-    if (checked.ok) return [{ ...n, event: checked.event }];
+    if (checked.ok) return [{ ...n, event: checked.value }];
     status.set(n.event.id, EVENT.invalid);
-    problems.push(checked.problem);
+    problems.push(checked.reason);
     return [];
   });
   // Rows are purged after RETENTION_DAYS, so an older conversion (a replayed capture, a very

@@ -32,10 +32,10 @@ export async function receiveWebhook(c: Context<AppEnv>, source: WebhookSource):
 
   const loaded = c.var.settings;
   if (!loaded.ok) {
-    log("unavailable", 503, { reason: "invalid configuration", problems: loaded.problems });
+    log("unavailable", 503, { reason: "invalid configuration", problems: loaded.reason });
     return errorReply(c, "relay misconfigured", 503);
   }
-  const config = loaded.config;
+  const config = loaded.value;
   const screened = source.screen?.(c.req.raw.headers, config);
   if (screened?.outcome === "rejected") return refuse(screened.reason, screened.detail);
   const fix = source.setupProblem(config);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { issueText } from "../lib/issue";
+import { fail, ok, type Result } from "../lib/result";
 
 /** A decimal amount as an exact string ("369.97"); never a float. */
 const Money = z.string().regex(/^-?\d+(\.\d+)?$/);
@@ -119,13 +120,11 @@ export function eventId(
 }
 
 /** An event as the schema reads it, or what is wrong with it: the field and the rule, never the value. */
-export type CheckedEvent = { ok: true; event: CommerceEvent } | { ok: false; problem: string };
+export type CheckedEvent = Result<CommerceEvent>;
 
 export function checkEvent(value: unknown): CheckedEvent {
   const parsed = CommerceEvent.safeParse(value);
-  return parsed.success
-    ? { ok: true, event: parsed.data }
-    : { ok: false, problem: issueText(parsed.error.issues[0]).slice(0, 160) };
+  return parsed.success ? ok(parsed.data) : fail(issueText(parsed.error.issues[0]).slice(0, 160));
 }
 
 /** An outbox row's payload: a row an older release wrote, or a corrupted one, is a problem, not an exception. */
@@ -134,7 +133,7 @@ export function readStoredEvent(payload: string): CheckedEvent {
   try {
     value = JSON.parse(payload);
   } catch {
-    return { ok: false, problem: "payload is not JSON" };
+    return fail("payload is not JSON");
   }
   return checkEvent(value);
 }

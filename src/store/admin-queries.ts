@@ -203,8 +203,8 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
     enqueueError: row.enqueue_error,
   };
   const tail = { deliveries: deliveries.get(id) ?? [] };
-  if (!stored.ok) return { ...head, problem: stored.problem, summary: null, ...tail };
-  const event = stored.event;
+  if (!stored.ok) return { ...head, problem: stored.reason, summary: null, ...tail };
+  const event = stored.value;
   return {
     ...head,
     summary: {

@@ -125,8 +125,8 @@ export async function claimDeliveries(
       if (ledger.get(destination)?.claim === token) result.claimed.push({ eventId: row.id, destination });
     }
     const stored = readStoredEvent(row.payload);
-    if (stored.ok) result.events.set(row.id, stored.event);
-    else result.unreadable.set(row.id, stored.problem);
+    if (stored.ok) result.events.set(row.id, stored.value);
+    else result.unreadable.set(row.id, stored.reason);
   });
   for (let i = 0; i < missed.length; i += 90) {
     const chunk = missed.slice(i, i + 90);

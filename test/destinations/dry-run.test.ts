@@ -114,7 +114,7 @@ describe("DESTINATIONS_MODE=dry-run", () => {
       [...wranglerToml.matchAll(/^\s*([A-Z0-9_]+)\s*=\s*"([^"]*)"\s*$/gm)].map(([, k, v]) => [k, v]),
     );
     const deployed = loadConfig(vars);
-    expect(deployed.ok && deployed.config.DESTINATIONS_MODE).toBe("live");
+    expect(deployed.ok && deployed.value.DESTINATIONS_MODE).toBe("live");
   });
 
   it("the development example defaults to dry-run", () => {

@@ -13,7 +13,7 @@ import { countRows, fetchWith, lastWebhookLog, recordingQueue, shopifyRequest } 
  */
 const loaded = loadConfig(env);
 if (!loaded.ok) throw new Error("test config does not load");
-const CAP = loaded.config.MAX_BODY_BYTES;
+const CAP = loaded.value.MAX_BODY_BYTES;
 const ONE_MB = 1_000_000;
 
 /** The fixture order with its order_number replaced by a raw JSON number. */

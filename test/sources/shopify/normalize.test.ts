@@ -13,7 +13,7 @@ async function normalize(
   contentType = "application/json",
 ) {
   const loaded = loadConfig({ SHOPIFY_WEBHOOK_SECRET: SHOPIFY_SECRET, SHOPIFY_SHOP: SHOP, ...env });
-  if (!loaded.ok) throw new Error(loaded.problems.join());
+  if (!loaded.ok) throw new Error(loaded.reason.join());
   const headers = new Headers({
     "content-type": contentType,
     "x-shopify-topic": topic,
@@ -21,7 +21,7 @@ async function normalize(
     "x-shopify-webhook-id": "w1",
     "x-shopify-hmac-sha256": await hmacBase64(SHOPIFY_SECRET, body),
   });
-  return shopify.handle({ headers, bytes: encoder.encode(body) }, loaded.config);
+  return shopify.handle({ headers, bytes: encoder.encode(body) }, loaded.value);
 }
 
 async function purchaseOf(order: unknown, env: Record<string, string> = {}) {

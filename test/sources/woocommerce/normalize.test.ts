@@ -14,10 +14,10 @@ import {
 
 async function verdictOf(body: unknown, env: Record<string, string> = {}) {
   const loaded = loadConfig({ WOOCOMMERCE_WEBHOOK_SECRET: WOO_SECRET, WOOCOMMERCE_URL: WOO_SOURCE, ...env });
-  if (!loaded.ok) throw new Error(loaded.problems.join());
+  if (!loaded.ok) throw new Error(loaded.reason.join());
   const request = await wooRequest(body);
   const bytes = new Uint8Array(await request.arrayBuffer());
-  return woocommerce.handle({ headers: request.headers, bytes }, loaded.config);
+  return woocommerce.handle({ headers: request.headers, bytes }, loaded.value);
 }
 
 async function eventsOf(body: unknown, env: Record<string, string> = {}) {
