@@ -226,5 +226,5 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
     expect(reused.status).toBe(401);
     expect(await d1("SELECT COUNT(*) AS n FROM admin_sessions")).toEqual([{ n: 0 }]);
     expect(violations).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
