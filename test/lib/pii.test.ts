@@ -109,6 +109,8 @@ describe("Meta normalization", () => {
     ["México", "mx"],
     ["Türkiye", "tr"],
     ["FRA", "fr"],
+    ["Korea, Republic of", "kr"],
+    ["xx", undefined],
     ["Narnia", undefined],
     ["  ", undefined],
   ])("country %j → %j", (input, expected) => {
@@ -154,6 +156,9 @@ describe("GA4 normalization", () => {
   it.each([
     ["Germany", "DE"],
     ["us", "US"],
+    ["Korea, Republic of", "KR"],
+    ["Côte d'Ivoire", "CI"],
+    ["XX", undefined],
     ["Atlantis", undefined],
   ])("country %j → %j", (input, expected) => {
     expect(normalizeCountryForGa4(input)).toBe(expected);
