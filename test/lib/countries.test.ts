@@ -100,12 +100,12 @@ describe("callingCode", () => {
 describe("an unknown country through the Shopify source", () => {
   async function identityOf(countryCode: string) {
     const loaded = loadConfig({ SHOPIFY_WEBHOOK_SECRET: SHOPIFY_SECRET, SHOPIFY_SHOP: SHOP });
-    if (!loaded.ok) throw new Error(loaded.problems.join());
+    if (!loaded.ok) throw new Error(loaded.reason.join());
     const order = shopifyOrder();
     order.billing_address.country_code = countryCode;
     const request = await shopifyRequest(order, { topic: "orders/paid" });
     const bytes = new Uint8Array(await request.arrayBuffer());
-    const verdict = await shopify.handle({ headers: request.headers, bytes }, loaded.config);
+    const verdict = await shopify.handle({ headers: request.headers, bytes }, loaded.value);
     if (verdict.outcome !== "events") throw new Error(JSON.stringify(verdict));
     return verdict.events[0].event.identity;
   }
