@@ -113,6 +113,12 @@ const ConfigSchema = z.object({
   SHOPIFY_PURCHASE_TOPICS: list("orders/create,orders/paid"),
   /** `shop` (the store's currency, the default) or `presentment` (what the customer saw). */
   SHOPIFY_CURRENCY: z.enum(["shop", "presentment"]).optional().default("shop"),
+  /**
+   * What a conversion's `value` is, for purchases and refunds alike and at every destination: `total`
+   * (default: what the customer paid, as the shops' own tags send it), `items` (the items after
+   * discounts, Google's definition) or `items-and-shipping`. See README "What value means".
+   */
+  CONVERSION_VALUE: z.enum(["total", "items", "items-and-shipping"]).optional().default("total"),
   /** WooCommerce order statuses that count as paid: the first webhook in one of them makes the purchase. */
   WOOCOMMERCE_PAID_STATUSES: list("processing,completed"),
   /** Whether a cancelled, refunded-by-status or deleted WooCommerce order that had a purchase becomes a full refund. */

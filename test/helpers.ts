@@ -186,6 +186,14 @@ export async function ledgerOf<Row = Record<string, unknown>>(
   return rows.results;
 }
 
+/** The ledger rows `ledgerOf(id, "status", "reason")` reads of an event every destination skipped for one reason. */
+export function skippedEverywhere(reason: string) {
+  return [
+    { destination: "ga4", status: "skipped", reason },
+    { destination: "meta", status: "skipped", reason },
+  ];
+}
+
 /** Order ids no other test file uses: each file starts its own block (Shopify ids pass 2^53, as real ones do). */
 export function freshIds(start: bigint): () => string {
   let next = start;

@@ -58,6 +58,20 @@ export function multiplyMoney(a: string | number, quantity: number): string {
   return fromUnits(toUnits(a) * BigInt(quantity));
 }
 
+/**
+ * `amount × part / whole`, rounded half away from zero to the cent: one amount's share of another's
+ * parts (a refund's share of an order's items). Throws when `whole` is zero.
+ */
+export function scaleMoney(amount: string | number, part: string | number, whole: string | number): string {
+  const divisor = toUnits(whole) * (FACTOR / 100n);
+  if (divisor === 0n) throw new RangeError("cannot scale by a zero amount");
+  const product = toUnits(amount) * toUnits(part);
+  const magnitude = (x: bigint) => (x < 0n ? -x : x);
+  const cents = (magnitude(product) * 2n + magnitude(divisor)) / (2n * magnitude(divisor));
+  const negative = product < 0n !== divisor < 0n;
+  return fromUnits((negative ? -cents : cents) * (FACTOR / 100n));
+}
+
 export function absMoney(value: string | number): string {
   const units = toUnits(value);
   return fromUnits(units < 0n ? -units : units);

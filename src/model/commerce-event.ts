@@ -67,10 +67,18 @@ export const CommerceEvent = z.object({
   order: z.object({
     id: z.string().min(1),
     number: z.string().optional(),
+    /** The currency of every amount of the event, refund included. */
     currency: z.string().length(3),
     /** Order total as the customer paid it (incl. tax and shipping). */
     value: Money,
+    /**
+     * The items after every discount, without shipping and tax (a shop whose prices include tax, such
+     * as Shopify with `taxes_included`, includes it as its item prices do). Absent only in events an
+     * earlier release stored: CONVERSION_VALUE then falls back to the total.
+     */
+    subtotal: Money.optional(),
     tax: Money,
+    /** Shipping actually charged: after shipping discounts. */
     shipping: Money,
     discount: Money,
     coupon: z.string().optional(),
@@ -79,8 +87,15 @@ export const CommerceEvent = z.object({
   refund: z
     .object({
       id: z.string().min(1),
-      /** Positive amount refunded. */
+      /** The money that went back to the customer, positive; "0.00" when none did. */
       value: Money,
+      /**
+       * What of it was items, tax and shipping, when the shop says so. Without them a refund is read
+       * as its share of the order's own parts (exact for a full refund).
+       */
+      subtotal: Money.optional(),
+      tax: Money.optional(),
+      shipping: Money.optional(),
       /** Empty for a full refund. */
       items: z.array(Item),
       full: z.boolean(),

@@ -95,7 +95,13 @@ describe("toGa4Payload", () => {
     const full = (await toGa4Payload(fullRefund, testConfig(), NOW)).body.events[0];
     expect(full).toEqual({
       name: "refund",
-      params: { transaction_id: "5551234567890123456", value: 82.82, currency: "EUR" },
+      params: {
+        transaction_id: "5551234567890123456",
+        value: 82.82,
+        currency: "EUR",
+        tax: 13.02,
+        shipping: 4.9,
+      },
     });
     const partial = (await toGa4Payload(partialRefund, testConfig(), NOW)).body.events[0];
     expect(partial.params).toEqual({

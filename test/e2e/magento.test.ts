@@ -7,7 +7,14 @@ import {
   recentMagentoTime,
   signedMagentoRequest,
 } from "../fixtures/magento";
-import { fetchWith, ledgerOf, postToWorker, recordingQueue, waitForDeliveries } from "../helpers";
+import {
+  fetchWith,
+  ledgerOf,
+  postToWorker,
+  recordingQueue,
+  skippedEverywhere,
+  waitForDeliveries,
+} from "../helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -71,5 +78,24 @@ describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", 
     });
     expect(meta).toHaveLength(0);
     expect(await ledgerOf(eventId)).toContainEqual({ destination: "meta", status: "skipped" });
+  });
+
+  it("a credit memo of 0.00 (a return with no money back): sent nowhere, recorded skipped", async () => {
+    const memoId = "9400002";
+    const { ga4, meta } = mockDestinations();
+    const memo = {
+      ...magentoCreditMemo({ entityId: memoId, orderId: "9300001" }),
+      grand_total: "0.0000",
+      subtotal: "0.0000",
+      shipping_amount: "0.0000",
+    };
+    await send({ creditmemo: memo });
+    const eventId = `magento:${MAGENTO_SHOP}:refund:${memoId}`;
+    await waitForDeliveries(eventId);
+    expect(await ledgerOf(eventId, "status", "reason")).toEqual(
+      skippedEverywhere("nothing was refunded: no money went back to the customer"),
+    );
+    expect(ga4).toHaveLength(0);
+    expect(meta).toHaveLength(0);
   });
 });

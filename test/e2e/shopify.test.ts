@@ -7,6 +7,7 @@ import {
   postToWorker,
   recordingQueue,
   shopifyRequest,
+  skippedEverywhere,
   waitForDeliveries,
 } from "../helpers";
 
@@ -72,5 +73,44 @@ describe("Shopify end to end: webhook → Queue → consumer → GA4 and Meta", 
     });
     expect(meta).toHaveLength(0);
     expect(await ledgerOf(eventId)).toContainEqual({ destination: "meta", status: "skipped" });
+  });
+
+  it("a restock with no money back: sent nowhere, every destination's ledger skipped with the reason", async () => {
+    const refundId = "9200000000000000002";
+    const { ga4, meta } = mockDestinations();
+    const money = (shop: string, presentment: string) => ({
+      shop_money: { amount: shop, currency_code: "USD" },
+      presentment_money: { amount: presentment, currency_code: "EUR" },
+    });
+    const restock = {
+      ...shopifyRefund({ id: refundId }),
+      created_at: new Date().toISOString(),
+      processed_at: null,
+      transactions: [],
+      // Shopify's calculated refund of the line, less what was refunded (nothing).
+      order_adjustments: [
+        {
+          id: 4221763620,
+          kind: "refund_discrepancy",
+          reason: "Refund discrepancy",
+          amount: "14.84",
+          amount_set: money("14.84", "13.65"),
+          tax_amount: "0.00",
+          tax_amount_set: money("0.00", "0.00"),
+        },
+      ],
+    };
+    const response = await postToWorker(await shopifyRequest(restock, { topic: "refunds/create" }));
+    const eventId = `shopify:${SHOP}:refund:${refundId}`;
+    expect(await response.json()).toEqual({
+      status: "accepted",
+      events: [{ id: eventId, status: "accepted" }],
+    });
+    await waitForDeliveries(eventId);
+    expect(await ledgerOf(eventId, "status", "reason")).toEqual(
+      skippedEverywhere("nothing was refunded: no money went back to the customer"),
+    );
+    expect(ga4).toHaveLength(0);
+    expect(meta).toHaveLength(0);
   });
 });

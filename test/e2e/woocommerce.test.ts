@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockDestinations } from "../fixtures/destinations";
 import { WOO_SHOP, wooDate, wooOrder, wooRequest } from "../fixtures/woocommerce";
-import { fetchWith, ledgerOf, postToWorker, recordingQueue, waitForDeliveries } from "../helpers";
+import {
+  fetchWith,
+  ledgerOf,
+  postToWorker,
+  recordingQueue,
+  skippedEverywhere,
+  waitForDeliveries,
+} from "../helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -74,5 +81,24 @@ describe("WooCommerce end to end: webhook → Queue → consumer → GA4 and Met
     });
     expect(meta).toHaveLength(0);
     expect(await ledgerOf(eventId)).toContainEqual({ destination: "meta", status: "skipped" });
+  });
+
+  it("a refund entry of 0.00 (a restock): sent nowhere, recorded skipped with the reason", async () => {
+    const { ga4, meta } = mockDestinations();
+    const now = wooDate(new Date());
+    const order = wooOrder({
+      id: 93001,
+      createdAt: now,
+      modifiedAt: now,
+      refunds: [{ id: 93002, total: "0.00" }],
+    });
+    await postToWorker(await wooRequest(order));
+    const eventId = `woocommerce:${WOO_SHOP}:refund:93002`;
+    await waitForDeliveries(eventId);
+    expect(await ledgerOf(eventId, "status", "reason")).toEqual(
+      skippedEverywhere("nothing was refunded: no money went back to the customer"),
+    );
+    expect(ga4.map((hit) => hit.body.events[0].name)).toEqual(["purchase"]);
+    expect(meta).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { retryDelaySeconds } from "../../src/deliver/retry-policy";
 import { readBodyCapped } from "../../src/lib/body";
 import { parseJsonLossless, scanJson } from "../../src/lib/json";
-import { money, multiplyMoney, subtractMoney, sumMoney } from "../../src/lib/money";
+import { money, multiplyMoney, scaleMoney, subtractMoney, sumMoney } from "../../src/lib/money";
 import { xmlDepth } from "../../src/lib/xml";
 
 describe("money", () => {
@@ -26,6 +26,21 @@ describe("money", () => {
     expect(subtractMoney("10.00", "10.02")).toBe("-0.02");
     expect(multiplyMoney("0.10", 3)).toBe("0.30");
     expect(() => money("12,50")).toThrow(RangeError);
+  });
+
+  it.each([
+    [["10.00", "39.90", "48.89"], "8.16"],
+    [["10.00", "1", "3"], "3.33"],
+    [["10.00", "2", "3"], "6.67"],
+    [["0.05", "1", "2"], "0.03"],
+    [["-0.05", "1", "2"], "-0.03"],
+    [["48.89", "39.90", "48.89"], "39.90"],
+  ])("scales %j (amount × part / whole) to the cent: %s", ([amount, part, whole], share) => {
+    expect(scaleMoney(amount, part, whole)).toBe(share);
+  });
+
+  it("refuses to scale by zero", () => {
+    expect(() => scaleMoney("1.00", "1.00", "0.00")).toThrow(RangeError);
   });
 });
 

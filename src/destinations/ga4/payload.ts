@@ -2,6 +2,7 @@ import type { Config } from "../../config";
 import { withoutUndefined } from "../../lib/defined";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../../lib/money";
 import type { CommerceEvent, Item } from "../../model/commerce-event";
+import { conversionMoney } from "../conversion-value";
 import { ga4ClientId } from "./client-id";
 import { fitBody, MAX_ITEMS, text, withinLimits } from "./limits";
 import type { ConsentValue, Ga4Body, Ga4Item, Ga4Params, Ga4Payload } from "./types";
@@ -33,25 +34,30 @@ function toGa4Item(item: Item): Ga4Item {
   });
 }
 
-function toGa4Params(event: CommerceEvent): Ga4Params {
+const amount = (value: string | undefined) => (value === undefined ? undefined : moneyToNumber(value));
+
+function toGa4Params(event: CommerceEvent, config: Config): Ga4Params {
   const { order, refund, attribution } = event;
   const transactionId = order.id || event.id;
+  const money = conversionMoney(event, config);
   if (event.kind === "refund" && refund) {
     // A refund lands days after the visit: it joins no session.
     const partial = !refund.full && refund.items.length > 0;
     return withoutUndefined({
       transaction_id: transactionId,
-      value: moneyToNumber(refund.value),
+      value: moneyToNumber(money.value),
       currency: order.currency,
+      tax: amount(money.tax),
+      shipping: amount(money.shipping),
       items: partial ? refund.items.map(toGa4Item) : undefined,
     });
   }
   return withoutUndefined({
     transaction_id: transactionId,
-    value: moneyToNumber(order.value),
+    value: moneyToNumber(money.value),
     currency: order.currency,
-    tax: moneyToNumber(order.tax),
-    shipping: moneyToNumber(order.shipping),
+    tax: amount(money.tax),
+    shipping: amount(money.shipping),
     coupon: order.coupon || undefined,
     items: order.items.map(toGa4Item),
     session_id: attribution.gaSessionId,
@@ -86,8 +92,8 @@ function toConsent(consent: CommerceEvent["consent"]): Ga4Body["consent"] {
 }
 
 /** The Measurement Protocol body for one event. Deterministic: the same event gives the same body. */
-export async function toGa4Payload(event: CommerceEvent, _config: Config, now: Date): Promise<Ga4Payload> {
-  const params = toGa4Params(event);
+export async function toGa4Payload(event: CommerceEvent, config: Config, now: Date): Promise<Ga4Payload> {
+  const params = toGa4Params(event, config);
   const allItems = Array.isArray(params.items) ? params.items : [];
   if (allItems.length > MAX_ITEMS) params.items = allItems.slice(0, MAX_ITEMS);
   const occurredAt = Date.parse(event.occurredAt);

@@ -2,6 +2,7 @@ import type { Config } from "../../config";
 import { withoutUndefined } from "../../lib/defined";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../../lib/money";
 import type { CommerceEvent, Item } from "../../model/commerce-event";
+import { conversionMoney } from "../conversion-value";
 import { metaEventId } from "./event-id";
 import type { MetaServerEvent, MetaUserData } from "./types";
 
@@ -45,12 +46,14 @@ export function toMetaEvent(event: CommerceEvent, config: Config): MetaServerEve
     event_source_url: event.attribution.landingUrl,
     user_data: toUserData(event),
   } as const;
+  // Meta's custom_data has no tax or shipping fields: the value alone, as CONVERSION_VALUE says.
+  const value = moneyToNumber(conversionMoney(event, config).value);
   if (event.kind === "refund" && event.refund) {
     return withoutUndefined({
       event_name: "Refund",
       ...common,
       custom_data: {
-        value: moneyToNumber(event.refund.value),
+        value,
         currency: event.order.currency,
         order_id: event.order.id,
       },
@@ -61,7 +64,7 @@ export function toMetaEvent(event: CommerceEvent, config: Config): MetaServerEve
     event_name: "Purchase",
     ...common,
     custom_data: {
-      value: moneyToNumber(event.order.value),
+      value,
       currency: event.order.currency,
       content_ids: [...new Set(contents.map((c) => c.id))],
       contents,

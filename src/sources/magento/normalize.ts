@@ -1,4 +1,4 @@
-import { absMoney, money } from "../../lib/money";
+import { absMoney, money, subtractMoney, sumMoney } from "../../lib/money";
 import { type CommerceEvent, eventId } from "../../model/commerce-event";
 import { hashIdentity } from "../identity";
 import { creditMemoItems, orderItems } from "./items";
@@ -28,6 +28,43 @@ function firstLine(street: string | string[] | undefined): string | undefined {
 /** The shopper's address as Magento recorded it, often behind a proxy chain: the first hop. */
 function clientIp(remoteIp: string | undefined): string | undefined {
   return remoteIp?.split(",")[0].trim() || undefined;
+}
+
+type Totals = Pick<
+  MagentoOrder,
+  | "grand_total"
+  | "subtotal"
+  | "discount_amount"
+  | "shipping_amount"
+  | "tax_amount"
+  | "discount_tax_compensation_amount"
+  | "shipping_discount_tax_compensation_amount"
+  | "shipping_discount_amount"
+>;
+
+/**
+ * An order's or a credit memo's money: the grand total; the items after discounts, which is `subtotal`
+ * plus `discount_amount` less its shipping part (`shipping_discount_amount`; a credit memo does not
+ * split it out) plus the discount's tax compensation; the shipping after its discount; the tax. A body
+ * without `subtotal` leaves the items as the grand total less tax and shipping.
+ */
+function magentoMoney(totals: Totals) {
+  const value = absMoney(totals.grand_total);
+  const tax = money(totals.tax_amount);
+  const shippingDiscount = absMoney(totals.shipping_discount_amount ?? "0");
+  const shipping = sumMoney([
+    subtractMoney(money(totals.shipping_amount), shippingDiscount),
+    totals.shipping_discount_tax_compensation_amount,
+  ]);
+  const subtotal =
+    totals.subtotal === undefined
+      ? subtractMoney(value, sumMoney([tax, shipping]))
+      : sumMoney([
+          subtractMoney(totals.subtotal, absMoney(totals.discount_amount ?? "0")),
+          shippingDiscount,
+          totals.discount_tax_compensation_amount,
+        ]);
+  return { value, subtotal, tax, shipping };
 }
 
 /**
@@ -62,9 +99,7 @@ export async function magentoPurchase(order: MagentoOrder, shop: string): Promis
       id: order.entity_id,
       number: order.increment_id,
       currency: order.order_currency_code,
-      value: money(order.grand_total),
-      tax: money(order.tax_amount),
-      shipping: money(order.shipping_amount),
+      ...magentoMoney(order),
       discount: absMoney(order.discount_amount ?? "0"),
       coupon: order.coupon_code,
       items: orderItems(order.items),
@@ -76,9 +111,12 @@ export async function magentoPurchase(order: MagentoOrder, shop: string): Promis
   };
 }
 
-/** One credit memo, one refund: its grand total, made positive, is what went back to the customer. */
+/**
+ * One credit memo, one refund: its grand total, made positive, is what went back to the customer
+ * (adjustment refunds and fees included; they are neither items nor shipping).
+ */
 export function magentoRefund(memo: MagentoCreditMemo, shop: string): CommerceEvent {
-  const value = absMoney(memo.grand_total);
+  const amounts = magentoMoney(memo);
   const items = creditMemoItems(memo.items);
   return {
     id: eventId("magento", shop, "refund", memo.entity_id),
@@ -91,13 +129,11 @@ export function magentoRefund(memo: MagentoCreditMemo, shop: string): CommerceEv
     order: {
       id: memo.order_id,
       currency: memo.order_currency_code,
-      value,
-      tax: money(memo.tax_amount),
-      shipping: money(memo.shipping_amount),
+      ...amounts,
       discount: "0.00",
       items,
     },
-    refund: { id: memo.entity_id, value, items, full: false },
+    refund: { id: memo.entity_id, ...amounts, items, full: false },
     identity: { ga4: {}, meta: {} },
     client: {},
     attribution: {},

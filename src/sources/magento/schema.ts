@@ -64,16 +64,30 @@ export type MagentoAddress = z.infer<typeof Address>;
 
 const Currency = required(z.string().trim().length(3).toUpperCase());
 
+/**
+ * The totals an order and a credit memo share, in the order currency. `grand_total` is the sum of
+ * `subtotal` (items before discounts, without tax), `discount_amount` (negative), `shipping_amount`,
+ * `tax_amount` and the tax compensations (the tax part of a discount taken from prices with tax).
+ */
+const Totals = {
+  grand_total: Amount,
+  subtotal: OptionalAmount,
+  discount_amount: OptionalAmount,
+  shipping_amount: OptionalAmount,
+  tax_amount: OptionalAmount,
+  discount_tax_compensation_amount: OptionalAmount,
+  shipping_discount_tax_compensation_amount: OptionalAmount,
+};
+
 export const MagentoOrder = z.object({
   entity_id: Id,
   increment_id: Text,
   state: Text,
   created_at: Text,
   order_currency_code: Currency,
-  grand_total: Amount,
-  tax_amount: OptionalAmount,
-  shipping_amount: OptionalAmount,
-  discount_amount: OptionalAmount,
+  ...Totals,
+  /** Positive, and part of `discount_amount`. */
+  shipping_discount_amount: OptionalAmount,
   coupon_code: Text,
   customer_email: Text,
   customer_id: OptionalId,
@@ -94,9 +108,7 @@ export const MagentoCreditMemo = z.object({
   increment_id: Text,
   created_at: Text,
   order_currency_code: Currency,
-  grand_total: Amount,
-  tax_amount: OptionalAmount,
-  shipping_amount: OptionalAmount,
+  ...Totals,
   store_url: Text,
   items: z.preprocess(absent, z.array(MagentoItem).default([])),
 });

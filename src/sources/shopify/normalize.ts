@@ -7,17 +7,40 @@ import { shopifyAttribution } from "./attribution";
 import type { ShopifyLineItem, ShopifyOrder, ShopifyRefund } from "./schema";
 
 type Currency = Config["SHOPIFY_CURRENCY"];
-type MoneySet = { shop_money: { amount: string }; presentment_money: { amount: string } } | null | undefined;
-type MoneySetWithCode = ShopifyLineItem["price_set"];
+type MoneySet = ShopifyLineItem["price_set"];
+
+const side = (currency: Currency) => (currency === "presentment" ? "presentment_money" : "shop_money");
 
 /** The amount in the configured currency: the `_set` when present, else the plain (shop currency) field. */
 function pick(set: MoneySet, plain: string | null | undefined, currency: Currency): string {
-  if (set) return money(currency === "presentment" ? set.presentment_money.amount : set.shop_money.amount);
-  return money(plain);
+  return money(set ? set[side(currency)].amount : plain);
 }
 
+/** The currency of the money `pick` reads: the total's own, else the shop's (plain fields are in it). */
 function orderCurrency(order: ShopifyOrder, currency: Currency): string {
-  return currency === "presentment" ? (order.presentment_currency ?? order.currency) : order.currency;
+  return (order.total_price_set?.[side(currency)].currency_code ?? order.currency).toUpperCase();
+}
+
+/**
+ * Shipping actually charged: each shipping line after its discounts (a free-shipping code makes it
+ * 0), where `total_shipping_price_set` is the list rate. Both include tax when `taxes_included`.
+ */
+function shippingCharged(order: ShopifyOrder, currency: Currency): string {
+  const lines = order.shipping_lines ?? [];
+  if (lines.length === 0) return pick(order.total_shipping_price_set, "0", currency);
+  return sumMoney(lines.map((l) => pick(l.discounted_price_set, l.discounted_price ?? l.price, currency)));
+}
+
+/**
+ * The items after discounts: Shopify's `subtotal_price`, the original one (`current_subtotal_price`
+ * already subtracts later refunds, which are events of their own). Without it, the same sum from the
+ * lines: each line's price × quantity less the discounts allocated to it.
+ */
+function itemsSubtotal(order: ShopifyOrder, items: Item[], currency: Currency): string {
+  if (order.subtotal_price_set || order.subtotal_price) {
+    return pick(order.subtotal_price_set, order.subtotal_price, currency);
+  }
+  return sumMoney(items.map((i) => subtractMoney(multiplyMoney(i.price, i.quantity), i.discount ?? "0")));
 }
 
 function channelOf(order: ShopifyOrder): CommerceEvent["channel"] {
@@ -66,6 +89,7 @@ async function baseOf(order: ShopifyOrder, shop: string, config: Config) {
     externalId: order.customer?.id,
   });
   const codes = (order.discount_codes ?? []).map((d) => d.code).filter(Boolean);
+  const items = order.line_items.map((line) => toItem(line, currency));
   return {
     source: "shopify" as const,
     shop,
@@ -76,11 +100,12 @@ async function baseOf(order: ShopifyOrder, shop: string, config: Config) {
       number: order.name ?? order.order_number ?? undefined,
       currency: orderCurrency(order, currency),
       value: pick(order.total_price_set, order.total_price, currency),
+      subtotal: itemsSubtotal(order, items, currency),
       tax: pick(order.total_tax_set, order.total_tax, currency),
-      shipping: pick(order.total_shipping_price_set, "0", currency),
+      shipping: shippingCharged(order, currency),
       discount: pick(order.total_discounts_set, order.total_discounts, currency),
       coupon: codes.length ? codes.join(",") : undefined,
-      items: order.line_items.map((line) => toItem(line, currency)),
+      items,
     },
     identity,
     client: {
@@ -104,39 +129,85 @@ export async function shopifyPurchase(
   };
 }
 
+type RefundMoney = { value: string; subtotal: string; tax: string; shipping: string };
+
+const negated = (amount: string) => subtractMoney("0", amount);
+const atLeastZero = (amount: string) => (compareMoney(amount, "0") < 0 ? "0.00" : amount);
+
 /**
- * A refund's value is the money that went back to the customer: its successful refund
- * transactions. A refund without transactions (a restock, a store credit) is valued by its
- * lines, their tax and the refunded shipping.
+ * A refund's parts in one currency: its lines, their tax, the shipping refunded, duties and fees, less
+ * the discrepancy adjustments (Shopify's calculated refund minus what was actually refunded). Shipping
+ * comes from the `shipping_refund` adjustments, negative and with their tax, which REST still writes
+ * next to the newer `refund_shipping_lines` (only a subtotal), else from those lines.
  */
-function refundValue(refund: ShopifyRefund, currency: Currency): string {
-  const paid = (refund.transactions ?? []).filter((t) => t.kind === "refund" && t.status === "success");
-  if (paid.length) return sumMoney(paid.map((t) => t.amount));
+function refundParts(refund: ShopifyRefund, currency: Currency) {
   const lines = refund.refund_line_items ?? [];
-  return sumMoney([
-    ...lines.map((l) => pick(l.subtotal_set, l.subtotal, currency)),
-    ...lines.map((l) => pick(l.total_tax_set, l.total_tax, currency)),
-    ...(refund.refund_shipping_lines ?? []).flatMap((s) => [
-      pick(s.subtotal_amount_set, "0", currency),
-      pick(s.total_tax_amount_set, "0", currency),
-    ]),
+  const adjustments = refund.order_adjustments ?? [];
+  const shippingRefunds = adjustments.filter((a) => a.kind === "shipping_refund");
+  const discrepancies = adjustments.filter((a) => a.kind !== "shipping_refund");
+  const sum = <T>(list: T[], amount: (entry: T) => string) => sumMoney(list.map(amount));
+  const shipping = shippingRefunds.length
+    ? negated(sum(shippingRefunds, (a) => pick(a.amount_set, a.amount, currency)))
+    : sum(refund.refund_shipping_lines ?? [], (l) => pick(l.subtotal_amount_set, "0", currency));
+  const shippingTax = negated(sum(shippingRefunds, (a) => pick(a.tax_amount_set, a.tax_amount, currency)));
+  const items = subtractMoney(
+    sum(lines, (l) => pick(l.subtotal_set, l.subtotal, currency)),
+    sum(discrepancies, (a) => pick(a.amount_set, a.amount, currency)),
+  );
+  const tax = subtractMoney(
+    sumMoney([sum(lines, (l) => pick(l.total_tax_set, l.total_tax, currency)), shippingTax]),
+    sum(discrepancies, (a) => pick(a.tax_amount_set, a.tax_amount, currency)),
+  );
+  const extra = sumMoney([
+    pick(refund.total_duties_set, "0", currency),
+    pick(refund.total_additional_fees_set, "0", currency),
   ]);
-}
-
-function currencyOf(set: MoneySetWithCode, currency: Currency): string | undefined {
-  return currency === "presentment" ? set?.presentment_money.currency_code : set?.shop_money.currency_code;
+  return { items, tax, shipping, untaxed: sumMoney([items, shipping, extra]) };
 }
 
 /**
- * From the refund's own amounts, else the order (when the webhook carries one), else its
- * transactions, else the refunded lines' prices. Empty when none says it: ingest refuses the event.
+ * What went back to the customer, from the `_set` amounts in the configured currency, so value and
+ * currency are the same money. No successful refund transaction, no money back (a restock, a refund
+ * still pending): zero, which no destination sends. Lines include their tax when the order's prices
+ * do, which a refunds/create body does not say; the transactions (the money that moved, in the
+ * presentment currency) tell, as they match the parts with the tax or without it.
+ */
+function refundMoney(refund: ShopifyRefund, currency: Currency, taxesIncluded?: boolean): RefundMoney {
+  const paid = (refund.transactions ?? []).filter((t) => t.kind === "refund" && t.status === "success");
+  if (paid.length === 0) return { value: "0.00", subtotal: "0.00", tax: "0.00", shipping: "0.00" };
+  const presentment = refundParts(refund, "presentment");
+  const included =
+    taxesIncluded ??
+    (compareMoney(presentment.tax, "0") !== 0 &&
+      compareMoney(sumMoney(paid.map((t) => t.amount)), presentment.untaxed) === 0);
+  const parts = refundParts(refund, currency);
+  const value = atLeastZero(included ? parts.untaxed : sumMoney([parts.untaxed, parts.tax]));
+  const subtotal = atLeastZero(parts.items);
+  return {
+    value,
+    subtotal: compareMoney(subtotal, value) > 0 ? value : subtotal,
+    tax: parts.tax,
+    shipping: parts.shipping,
+  };
+}
+
+/**
+ * The currency of the refund's `_set` amounts, else the order's (when the webhook carries one), else
+ * its transactions' (the presentment currency: a body with no `_set` at all is read as the shop's own
+ * money), else the refunded lines' prices. Empty when none says it: ingest refuses the event.
  */
 function refundCurrency(refund: ShopifyRefund, fallback: string | undefined, currency: Currency): string {
   const lines = refund.refund_line_items ?? [];
-  const fromLines = currencyOf(lines.find((l) => l.subtotal_set)?.subtotal_set, currency);
+  const sets: MoneySet[] = [
+    ...lines.flatMap((l) => [l.subtotal_set, l.total_tax_set]),
+    ...(refund.order_adjustments ?? []).map((a) => a.amount_set),
+    ...(refund.refund_shipping_lines ?? []).map((l) => l.subtotal_amount_set),
+  ];
+  const fromSets = sets.find(Boolean)?.[side(currency)].currency_code;
   const fromTransactions = refund.transactions?.find((t) => t.currency)?.currency;
-  const fromPrices = currencyOf(lines.find((l) => l.line_item.price_set)?.line_item.price_set, currency);
-  return (fromLines ?? fallback ?? fromTransactions ?? fromPrices ?? "").toUpperCase();
+  const fromPrices = lines.find((l) => l.line_item.price_set)?.line_item.price_set?.[side(currency)]
+    .currency_code;
+  return (fromSets ?? fallback ?? fromTransactions ?? fromPrices ?? "").toUpperCase();
 }
 
 type RefundLine = NonNullable<ShopifyRefund["refund_line_items"]>[number];
@@ -161,7 +232,7 @@ export async function shopifyRefund(
   order?: ShopifyOrder,
 ): Promise<CommerceEvent> {
   const currency = config.SHOPIFY_CURRENCY;
-  const value = refundValue(refund, currency);
+  const amounts = refundMoney(refund, currency, order?.taxes_included ?? undefined);
   const lines = refund.refund_line_items ?? [];
   const items = lines.map((l) => refundedItem(l, currency));
   const base = order ? await baseOf(order, shop, config) : undefined;
@@ -177,13 +248,11 @@ export async function shopifyRefund(
       id: refund.order_id,
       number: base?.order.number,
       currency: refundCurrency(refund, base?.order.currency, currency),
-      value,
-      tax: sumMoney(lines.map((l) => pick(l.total_tax_set, l.total_tax, currency))),
-      shipping: "0.00",
+      ...amounts,
       discount: "0.00",
       items,
     },
-    refund: { id: refund.id, value, items, full: false },
+    refund: { id: refund.id, ...amounts, items, full: false },
     identity: base?.identity ?? { ga4: {}, meta: {} },
     client: {},
     attribution: base?.attribution ?? {},

@@ -10,6 +10,10 @@ const Id = NumericId;
 const Amount = DecimalAmount;
 const Count = z.coerce.number().int().nonnegative();
 const Str = z.string().nullish();
+/** JSON gives a boolean, XML the text. */
+const Bool = z
+  .union([z.boolean(), z.literal("true"), z.literal("false")])
+  .transform((v) => v === true || v === "true");
 
 const MoneySet = z
   .object({
@@ -68,10 +72,26 @@ export const ShopifyRefund = z.object({
       }),
     )
     .nullish(),
+  /** In the currency the customer paid in (the presentment currency). */
   transactions: z.array(z.object({ kind: Str, status: Str, amount: Amount, currency: Str })).nullish(),
-  refund_shipping_lines: z
-    .array(z.object({ subtotal_amount_set: MoneySet, total_tax_amount_set: MoneySet }))
+  /**
+   * `refund_discrepancy`: Shopify's calculated refund minus what was actually refunded; `shipping_refund`
+   * (still written next to `refund_shipping_lines`): the shipping refunded, negative.
+   */
+  order_adjustments: z
+    .array(
+      z.object({
+        kind: Str,
+        amount: Amount.nullish(),
+        amount_set: MoneySet,
+        tax_amount: Amount.nullish(),
+        tax_amount_set: MoneySet,
+      }),
+    )
     .nullish(),
+  refund_shipping_lines: z.array(z.object({ subtotal_amount_set: MoneySet })).nullish(),
+  total_duties_set: MoneySet,
+  total_additional_fees_set: MoneySet,
 });
 export type ShopifyRefund = z.infer<typeof ShopifyRefund>;
 
@@ -83,19 +103,30 @@ export const ShopifyOrder = z.object({
   processed_at: Str,
   cancelled_at: Str,
   financial_status: Str,
-  test: z
-    .union([z.boolean(), z.literal("true"), z.literal("false")])
-    .transform((v) => v === true || v === "true"),
+  test: Bool,
   source_name: Str,
   currency: z.string().length(3),
-  presentment_currency: z.string().length(3).nullish(),
   total_price: Amount,
   total_price_set: MoneySet,
+  /** After discounts, before shipping, duties, taxes and tips; includes the tax when `taxes_included`. */
+  subtotal_price: Amount.nullish(),
+  subtotal_price_set: MoneySet,
+  taxes_included: Bool.nullish(),
   total_tax: Amount.nullish(),
   total_tax_set: MoneySet,
   total_discounts: Amount.nullish(),
   total_discounts_set: MoneySet,
+  /** The list rate, before shipping discounts: what was charged is in `shipping_lines`. */
   total_shipping_price_set: MoneySet,
+  shipping_lines: z
+    .array(
+      z.object({
+        price: Amount.nullish(),
+        discounted_price: Amount.nullish(),
+        discounted_price_set: MoneySet,
+      }),
+    )
+    .nullish(),
   discount_codes: z.array(z.object({ code: z.string() })).nullish(),
   line_items: z.array(ShopifyLineItem),
   refunds: z.array(ShopifyRefund).nullish(),

@@ -83,6 +83,8 @@ async function baseOf(order: WooOrder, shop: string): Promise<OrderBase> {
       number: order.number || undefined,
       currency: order.currency.toUpperCase(),
       value: money(order.total),
+      // The lines after discounts, without tax; fees are in the total only.
+      subtotal: sumMoney(order.line_items.map((line) => line.total)),
       tax: money(order.total_tax),
       shipping: money(order.shipping_total),
       discount: money(order.discount_total),
@@ -98,24 +100,19 @@ async function baseOf(order: WooOrder, shop: string): Promise<OrderBase> {
   };
 }
 
-/** The `refunds` array has no dates; the order's last change is when the refund was made or seen. */
+/**
+ * The `refunds` array has no dates; the order's last change is when the refund was made or seen. An
+ * entry says only its total, so the event keeps the order's own money: CONVERSION_VALUE reads the
+ * refund's items as its share of the order's.
+ */
 function refundEvent(refund: WooRefund, base: OrderBase, occurredAt: string): CommerceEvent {
-  const value = absMoney(refund.total);
   return {
     ...base,
     id: eventId("woocommerce", base.shop, "refund", refund.id),
     kind: "refund",
     occurredAt,
-    order: {
-      ...base.order,
-      value,
-      tax: "0.00",
-      shipping: "0.00",
-      discount: "0.00",
-      coupon: undefined,
-      items: [],
-    },
-    refund: { id: refund.id, value, items: [], full: false },
+    order: { ...base.order, coupon: undefined, items: [] },
+    refund: { id: refund.id, value: absMoney(refund.total), items: [], full: false },
     client: {},
   };
 }
@@ -127,7 +124,7 @@ function refundEvent(refund: WooRefund, base: OrderBase, occurredAt: string): Co
  * - A purchase while the status is paid (WOOCOMMERCE_PAID_STATUSES); occurredAt is when it
  *   was paid: an on-hold bank transfer paid a week later converts then, and would
  *   otherwise fall outside GA4's 72 h and Meta's 7 days.
- * - One refund per entry of `refunds` (zero amounts are not conversions).
+ * - One refund per entry of `refunds` (one of 0.00 too: every destination records it skipped).
  * - Cancelled, refunded or trashed (with WOOCOMMERCE_REFUND_ON_CANCEL): the money that
  *   `refunds` does not already account for, only if a purchase was recorded. So a
  *   "refunded" order, for which WooCommerce itself adds a refund entry for the remainder,
@@ -144,7 +141,7 @@ export async function woocommerceOrderEvents(
   const status = statusName(order.status);
   const purchaseId = eventId("woocommerce", shop, "purchase", order.id);
   const changedAt = order.date_modified_gmt ?? order.date_created_gmt;
-  const refunds = (order.refunds ?? []).filter((r) => compareMoney(r.total, "0") !== 0);
+  const refunds = order.refunds ?? [];
   const events: NormalizedEvent[] = [];
 
   if (config.WOOCOMMERCE_PAID_STATUSES.map(statusName).includes(status)) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config";
 import { shopify } from "../../../src/sources/shopify";
-import { SHOP, shopifyJson, shopifyOrder, shopifyRefund } from "../../fixtures/shopify";
+import { SHOP, shippingLine, shopifyJson, shopifyOrder, shopifyRefund } from "../../fixtures/shopify";
 import { hmacBase64, SHOPIFY_SECRET } from "../../helpers";
 
 const encoder = new TextEncoder();
@@ -85,6 +85,47 @@ describe("Shopify → CommerceEvent", () => {
     expect(event.order.items[0]).toMatchObject({ price: "183.08", discount: "7.38" });
   });
 
+  it("reports the shipping actually charged: a free-shipping code makes it 0, not the list rate", async () => {
+    const order = shopifyOrder({ shippingLines: [shippingLine(["10.00", "9.20"], ["0.00", "0.00"])] });
+    expect((await purchaseOf(order)).order).toMatchObject({ shipping: "0.00", subtotal: "218.98" });
+    const presentment = await purchaseOf(order, { SHOPIFY_CURRENCY: "presentment" });
+    expect(presentment.order).toMatchObject({ currency: "EUR", shipping: "0.00", subtotal: "201.46" });
+    const twoLines = [shippingLine(["10.00", "9.20"], ["4.00", "3.68"]), shippingLine(["2.50", "2.30"])];
+    expect((await purchaseOf(shopifyOrder({ shippingLines: twoLines }))).order.shipping).toBe("6.50");
+  });
+
+  it("without subtotal_price or shipping_lines: the lines after their discounts, the list shipping", async () => {
+    const { subtotal_price: _, subtotal_price_set: __, shipping_lines: ___, ...order } = shopifyOrder();
+    expect((await purchaseOf(order)).order).toMatchObject({ subtotal: "218.98", shipping: "10.00" });
+  });
+
+  it("a multi-currency order (shop USD, customer EUR) and its partial refund: value and currency are one money", async () => {
+    const order = shopifyOrder({ refunds: [shopifyRefund()] });
+    const refundOf = async (env: Record<string, string>) => {
+      const verdict = await normalize(shopifyJson(shopifyRefund()), "refunds/create", env);
+      if (verdict.outcome !== "events") throw new Error(JSON.stringify(verdict));
+      const { order, refund } = verdict.events[0].event;
+      return { currency: order.currency, ...refund };
+    };
+    expect((await purchaseOf(order)).order).toMatchObject({ currency: "USD", value: "244.33" });
+    expect(await refundOf({})).toMatchObject({
+      currency: "USD",
+      value: "14.84",
+      subtotal: "14.00",
+      tax: "0.84",
+    });
+    const presentment = { SHOPIFY_CURRENCY: "presentment" };
+    expect((await purchaseOf(order, presentment)).order).toMatchObject({ currency: "EUR", value: "224.78" });
+    // The EUR 13.65 that went back is EUR 13.65, never 13.65 of the shop's USD.
+    expect(await refundOf(presentment)).toMatchObject({
+      currency: "EUR",
+      value: "13.65",
+      subtotal: "12.88",
+      tax: "0.77",
+      shipping: "0.00",
+    });
+  });
+
   it("flags POS, draft and test orders", async () => {
     expect((await purchaseOf(shopifyOrder({ sourceName: "pos" }))).channel).toBe("pos");
     expect((await purchaseOf(shopifyOrder({ sourceName: "shopify_draft_order" }))).channel).toBe("draft");
@@ -116,11 +157,13 @@ describe("Shopify → CommerceEvent", () => {
     });
   });
 
-  it("values a refund without transactions by its lines, tax and shipping", async () => {
-    const refund = { ...shopifyRefund(), transactions: [] };
-    const verdict = await normalize(shopifyJson(refund), "refunds/create");
-    if (verdict.outcome !== "events") throw new Error(JSON.stringify(verdict));
-    expect(verdict.events[0].event.refund?.value).toBe("14.84");
+  it("values a refund without a successful refund transaction at zero: no money went back", async () => {
+    const pending = { id: 3, kind: "refund", status: "pending", amount: "13.65", currency: "EUR" };
+    for (const transactions of [[], [pending]]) {
+      const verdict = await normalize(shopifyJson({ ...shopifyRefund(), transactions }), "refunds/create");
+      if (verdict.outcome !== "events") throw new Error(JSON.stringify(verdict));
+      expect(verdict.events[0].event.refund).toMatchObject({ value: "0.00", subtotal: "0.00" });
+    }
   });
 
   it("maps a cancelled order with refunds to those same refund ids (so refunds/create dedupes)", async () => {
@@ -189,5 +232,88 @@ describe("Shopify → CommerceEvent", () => {
       outcome: "rejected",
       reason: "malformed payload",
     });
+  });
+});
+
+describe("Shopify refunds: the money that went back", () => {
+  const usd = (amount: string) => ({
+    shop_money: { amount, currency_code: "USD" },
+    presentment_money: { amount, currency_code: "USD" },
+  });
+  const paid = (amount: string) => [{ id: 7, kind: "refund", status: "success", amount, currency: "USD" }];
+  const line = (subtotal: string, tax: string) => ({
+    ...shopifyRefund().refund_line_items[0],
+    subtotal,
+    subtotal_set: usd(subtotal),
+    total_tax: tax,
+    total_tax_set: usd(tax),
+  });
+  const adjustment = (kind: string, amount: string, tax = "0.00") => ({
+    kind,
+    amount,
+    amount_set: usd(amount),
+    tax_amount: tax,
+    tax_amount_set: usd(tax),
+  });
+  async function refundOf(changes: Record<string, unknown>) {
+    const body = { ...shopifyRefund(), refund_line_items: [], order_adjustments: [], ...changes };
+    const verdict = await normalize(shopifyJson(body), "refunds/create");
+    if (verdict.outcome !== "events") throw new Error(JSON.stringify(verdict));
+    const { value, subtotal, tax, shipping } = verdict.events[0].event.refund ?? {};
+    return { value, subtotal, tax, shipping };
+  }
+
+  it("shipping once, though REST writes it both as a refund shipping line and an adjustment", async () => {
+    expect(
+      await refundOf({
+        refund_shipping_lines: [{ id: 623176826, subtotal_amount_set: usd("5.00") }],
+        order_adjustments: [adjustment("shipping_refund", "-5.00", "-0.40")],
+        transactions: paid("5.40"),
+      }),
+    ).toEqual({ value: "5.40", subtotal: "0.00", tax: "0.40", shipping: "5.00" });
+    expect(
+      await refundOf({
+        refund_shipping_lines: [{ id: 623176826, subtotal_amount_set: usd("5.00") }],
+        transactions: paid("5.00"),
+      }),
+    ).toEqual({ value: "5.00", subtotal: "0.00", tax: "0.00", shipping: "5.00" });
+  });
+
+  it("less than the lines' amount: the discrepancy adjustment (calculated minus refunded) comes off", async () => {
+    expect(
+      await refundOf({
+        refund_line_items: [line("14.00", "0.84")],
+        order_adjustments: [adjustment("refund_discrepancy", "4.84")],
+        transactions: paid("10.00"),
+      }),
+    ).toEqual({ value: "10.00", subtotal: "9.16", tax: "0.84", shipping: "0.00" });
+  });
+
+  it("more than the lines (an amount with no lines): a negative discrepancy adds it", async () => {
+    expect(
+      await refundOf({
+        order_adjustments: [adjustment("refund_discrepancy", "-5.85")],
+        transactions: paid("5.85"),
+      }),
+    ).toEqual({ value: "5.85", subtotal: "5.85", tax: "0.00", shipping: "0.00" });
+  });
+
+  it("prices with tax included: the lines already hold their tax, as the transactions show", async () => {
+    expect(
+      await refundOf({ refund_line_items: [line("12.00", "2.00")], transactions: paid("12.00") }),
+    ).toEqual({ value: "12.00", subtotal: "12.00", tax: "2.00", shipping: "0.00" });
+    expect(
+      await refundOf({ refund_line_items: [line("12.00", "2.00")], transactions: paid("14.00") }),
+    ).toEqual({ value: "14.00", subtotal: "12.00", tax: "2.00", shipping: "0.00" });
+  });
+
+  it("a restock whose adjustment cancels the lines, with no money back: zero", async () => {
+    expect(
+      await refundOf({
+        refund_line_items: [line("14.00", "0.84")],
+        order_adjustments: [adjustment("refund_discrepancy", "14.84")],
+        transactions: [],
+      }),
+    ).toEqual({ value: "0.00", subtotal: "0.00", tax: "0.00", shipping: "0.00" });
   });
 });

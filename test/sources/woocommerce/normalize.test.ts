@@ -45,6 +45,7 @@ describe("WooCommerce order → CommerceEvent", () => {
         number: "3001",
         currency: "USD",
         value: "48.89",
+        subtotal: "39.90",
         tax: "3.99",
         shipping: "5.00",
         discount: "4.40",
@@ -159,7 +160,7 @@ describe("WooCommerce order → CommerceEvent", () => {
 });
 
 describe("WooCommerce refunds", () => {
-  it("each entry of `refunds` is one refund with a positive value, next to the purchase", async () => {
+  it("each entry of `refunds` is one refund with a positive value, next to the purchase, 0.00 too", async () => {
     const events = await eventsOf(
       wooOrder({
         id: 3020,
@@ -175,16 +176,20 @@ describe("WooCommerce refunds", () => {
       `woocommerce:${WOO_SHOP}:purchase:3020`,
       `woocommerce:${WOO_SHOP}:refund:3021`,
       `woocommerce:${WOO_SHOP}:refund:3022`,
+      `woocommerce:${WOO_SHOP}:refund:3023`,
     ]);
     expect(events[1].onlyIfRecorded).toBeUndefined();
+    // An entry says only its total: the event keeps the order's own money for CONVERSION_VALUE.
     expect(events[1].event).toMatchObject({
       kind: "refund",
       occurredAt: "2026-11-29T08:00:00Z",
-      order: { id: "3020", currency: "USD", value: "10.00", items: [] },
+      order: { id: "3020", currency: "USD", value: "48.89", subtotal: "39.90", tax: "3.99", items: [] },
       refund: { id: "3021", value: "10.00", items: [], full: false },
       client: {},
     });
     expect(events[2].event.refund?.value).toBe("5.50");
+    // Stored like any other, and recorded skipped by every destination (test/e2e/woocommerce.test.ts).
+    expect(events[3].event.refund?.value).toBe("0.00");
   });
 
   it("cancelled: the whole order, only if its purchase was recorded", async () => {
