@@ -2,6 +2,7 @@ import type { Config } from "../../config";
 import { withoutUndefined } from "../../lib/defined";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../../lib/money";
 import type { CommerceEvent, Item } from "../../model/commerce-event";
+import { metaActionSource, pageOf } from "./action-source";
 import { metaEventId } from "./event-id";
 import type { MetaServerEvent, MetaUserData } from "./types";
 
@@ -38,11 +39,13 @@ function toContent(item: Item) {
 
 /** One Conversions API server event. Pure: the same event and config give the same object. */
 export function toMetaEvent(event: CommerceEvent, config: Config): MetaServerEvent {
+  const actionSource = metaActionSource(event);
   const common = {
     event_time: Math.floor(Date.parse(event.occurredAt) / 1000),
     event_id: metaEventId(event, config),
-    action_source: event.channel === "pos" ? "physical_store" : "website",
-    event_source_url: event.attribution.landingUrl,
+    action_source: actionSource,
+    // "The browser URL where the event happened": a website event's alone.
+    event_source_url: actionSource === "website" ? pageOf(event) : undefined,
     user_data: toUserData(event),
   } as const;
   if (event.kind === "refund" && event.refund) {

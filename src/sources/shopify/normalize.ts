@@ -20,6 +20,11 @@ function orderCurrency(order: ShopifyOrder, currency: Currency): string {
   return currency === "presentment" ? (order.presentment_currency ?? order.currency) : order.currency;
 }
 
+/**
+ * `source_name`: Shopify's own channels are `web`, `pos`, `shopify_draft_order`, `iphone` and
+ * `android`; an order an app created carries the app's handle or id. Only the first three say
+ * where the sale happened.
+ */
 function channelOf(order: ShopifyOrder): CommerceEvent["channel"] {
   switch (order.source_name) {
     case "web":
