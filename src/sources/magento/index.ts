@@ -147,7 +147,7 @@ async function normalizeMagento(
   config: Config,
 ): Promise<{ ok: true; verdict: SourceVerdict } | { ok: false; detail: string }> {
   const meta = { topic: entity.topic, shop };
-  // The store MAGENTO_URL (or its shop=secret pair) names: only its host is kept.
+  // The store's site: the host MAGENTO_URL (or its shop=secret pair) names; the settings keep no more.
   const url = siteUrl(shop);
   if (entity.kind === "creditmemo") {
     const memo = MagentoCreditMemo.safeParse(entity.value);
