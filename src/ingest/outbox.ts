@@ -2,7 +2,7 @@ import type { Config } from "../config";
 import { errorText } from "../lib/errors";
 import { logError } from "../lib/log";
 import { fail, ok, type Result } from "../lib/result";
-import { type CommerceEvent, checkEvent } from "../model/commerce-event";
+import { type CommerceEvent, checkEvent, eventId } from "../model/commerce-event";
 import { queueMessageOf } from "../model/queue-message";
 import { EVENT, type EventStatus } from "../model/statuses";
 import type { NormalizedEvent, Reversal, WebhookMeta } from "../sources/types";
@@ -10,6 +10,16 @@ import { insertEvents, markEnqueueError, recordedIds } from "../store/events";
 import { resolveReversals } from "./reversals";
 
 export const DEDUPE_PREFIX = "seen:";
+
+/**
+ * A refund that names no customer (Shopify's refunds/create, a Magento credit memo) is completed
+ * from its order's recorded purchase as it is stored: the purchase's id, or none.
+ */
+function purchaseToCompleteFrom(event: CommerceEvent): string | undefined {
+  const named = [...Object.values(event.identity.ga4), ...Object.values(event.identity.meta)].some(Boolean);
+  if (event.kind !== "refund" || named) return undefined;
+  return eventId(event.source, event.shop, "purchase", event.order.id);
+}
 
 export interface Ingested {
   events: Array<{ id: string; status: EventStatus }>;
@@ -85,6 +95,7 @@ export async function ingestEvents(
         candidates.map((n) => n.event),
         meta,
         now,
+        candidates.map((n) => purchaseToCompleteFrom(n.event)),
       );
       candidates.forEach((n, i) => {
         stored.push(n.event.id);

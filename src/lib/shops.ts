@@ -29,6 +29,18 @@ export function siteHost(value: string | null | undefined): string | undefined {
   }
 }
 
+/**
+ * The site itself as a URL (`https://Shop.example/store/?x=1` → `https://shop.example/store/`, a
+ * bare host → `https://host/`): scheme, host and path only. Undefined where siteHost finds no host.
+ */
+export function siteUrl(value: string | null | undefined): string | undefined {
+  const host = siteHost(value);
+  if (!host) return undefined;
+  const text = (value ?? "").trim();
+  const url = new URL(text.includes("://") ? text : `https://${text}`);
+  return `${url.protocol}//${host}${url.port ? `:${url.port}` : ""}${url.pathname}`;
+}
+
 /** One entry of a secret list: a secret alone, or `shop=secret` for a deployment that serves several shops. */
 export interface SecretEntry {
   secret: string;

@@ -59,11 +59,17 @@ export const CommerceEvent = z.object({
   kind: z.enum(["purchase", "refund"]),
   source: z.enum(["shopify", "woocommerce", "magento"]),
   shop: z.string().min(1),
+  /** The shop's own site (`https://host/…`): a page of the shop where the order names none. */
+  shopUrl: z.string().optional(),
   /** When the order was placed (purchase) or the refund created, ISO 8601. */
   occurredAt: z.string(),
   test: z.boolean(),
-  /** Where the sale happened: web checkout, point of sale, a draft order, or unknown. */
-  channel: z.enum(["web", "pos", "draft", "other"]),
+  /**
+   * Where the sale happened: `web` (placed by the customer through the shop's online checkout),
+   * `pos` (a point of sale in a physical store), `draft` (entered by the shop's staff in its
+   * admin), `recurring` (created by the shop on its own, a subscription renewal) or `other`.
+   */
+  channel: z.enum(["web", "pos", "draft", "recurring", "other"]),
   order: z.object({
     id: z.string().min(1),
     number: z.string().optional(),

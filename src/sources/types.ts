@@ -10,6 +10,11 @@ export interface NormalizedEvent {
   unlessRecorded?: string;
 }
 
+/** The events of one webhook, each told the shop's own site (a page of the shop where the order names none). */
+export function atShop(events: NormalizedEvent[], shopUrl: string | undefined): NormalizedEvent[] {
+  return shopUrl ? events.map((n) => ({ ...n, event: { ...n.event, shopUrl } })) : events;
+}
+
 /**
  * A conversion to reverse whose value the sender does not say (WooCommerce's `order.deleted`
  * carries only the order id): ingest builds the refund from the recorded purchase.

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { HttpAnswer } from "../../src/destinations/http";
-import { classifyMetaResponse, meta, toMetaEvent, validateMetaEvent } from "../../src/destinations/meta";
+import {
+  classifyMetaResponse,
+  meta,
+  metaActionSource,
+  toMetaEvent,
+  validateMetaEvent,
+} from "../../src/destinations/meta";
 import { CommerceEvent } from "../../src/model/commerce-event";
 import { fullRefund, HASH, NOW, purchase, purchaseOf, testConfig } from "../fixtures/events";
 
@@ -98,22 +104,38 @@ describe("toMetaEvent", () => {
 
 describe("validateMetaEvent", () => {
   const base = toMetaEvent(purchase, testConfig());
+  const only = (user_data: object) => ({ ...base, action_source: "other" as const, user_data });
+  const tooLittle = (given: string) => ({
+    ok: false,
+    reason: `user_data has ${given}: too little for Meta to match`,
+  });
   it.each([
     ["a complete event", base, { ok: true }],
+    ["no user data", only({}), tooLittle("no customer information")],
+    // Meta's baseline: invalid when only one of these combinations, or a subset of one, is given.
     [
-      "no user data",
-      { ...base, user_data: {} },
-      { ok: false, reason: "user_data needs em, ph, external_id, fbp, fbc or client IP + user agent" },
+      "place and user agent only",
+      only({ ct: ["c"], country: ["u"], st: ["s"], zp: ["z"], client_user_agent: "UA" }),
+      tooLittle("only ct, country, st, zp, client_user_agent"),
+    ],
+    ["a city only", only({ ct: ["c"] }), tooLittle("only ct")],
+    ["a first name only", only({ fn: ["f"] }), tooLittle("only fn")],
+    ["a last name only", only({ ln: ["l"] }), tooLittle("only ln")],
+    // Anything beyond those is Meta's to match: no stricter rule of ours.
+    ["an IP address only", only({ client_ip_address: "1.2.3.4" }), { ok: true }],
+    ["first and last name", only({ fn: ["f"], ln: ["l"] }), { ok: true }],
+    ["a first name and a city", only({ fn: ["f"], ct: ["c"] }), { ok: true }],
+    ["fbp only", only({ fbp: "fb.1.1.1" }), { ok: true }],
+    ["an e-mail only", only({ em: ["e"] }), { ok: true }],
+    [
+      "a website event without user agent",
+      { ...base, user_data: { em: ["e"] } },
+      { ok: false, reason: "a website event needs client_user_agent and event_source_url" },
     ],
     [
-      "an IP and user agent only",
-      { ...base, user_data: { client_ip_address: "1.2.3.4", client_user_agent: "UA" } },
-      { ok: true },
-    ],
-    [
-      "an IP without user agent",
-      { ...base, user_data: { client_ip_address: "1.2.3.4" } },
-      { ok: false, reason: "user_data needs em, ph, external_id, fbp, fbc or client IP + user agent" },
+      "a website event without page",
+      { ...base, event_source_url: undefined },
+      { ok: false, reason: "a website event needs client_user_agent and event_source_url" },
     ],
     [
       "a value that is not a number",
@@ -132,6 +154,27 @@ describe("validateMetaEvent", () => {
     ],
   ])("%s", (_, event, expected) => {
     expect(validateMetaEvent(event)).toEqual(expected);
+  });
+});
+
+describe("metaActionSource", () => {
+  const web = { ...purchase, shopUrl: "https://demo.example/" };
+  it.each<[string, Partial<CommerceEvent>, string]>([
+    ["a web order with the browser's user agent", {}, "website"],
+    ["a web order without a landing page (the shop's site stands in)", { attribution: {} }, "website"],
+    ["a web order without user agent", { client: { ip: "203.0.113.7" } }, "other"],
+    ["a web order with no page at all", { attribution: {}, shopUrl: undefined }, "other"],
+    ["a point-of-sale order", { channel: "pos" }, "physical_store"],
+    ["a subscription renewal", { channel: "recurring" }, "system_generated"],
+    ["an order staff entered", { channel: "draft" }, "other"],
+    ["an order from elsewhere", { channel: "other" }, "other"],
+    [
+      "a refund of a web order",
+      { kind: "refund", refund: { id: "1", value: "1", items: [], full: false } },
+      "other",
+    ],
+  ])("%s → %s", (_, changes, expected) => {
+    expect(metaActionSource(CommerceEvent.parse({ ...web, ...changes }))).toBe(expected);
   });
 });
 
@@ -315,6 +358,21 @@ describe("meta.deliver", () => {
       reason: "event_time is more than 7 days old",
     });
     expect(spy).not.toHaveBeenCalled();
+  });
+
+  it("sends a point-of-sale event up to 62 days old, Meta's window for physical_store", async () => {
+    const spy = mockFetch(ok);
+    const store = (orderId: string, occurredAt: string) =>
+      purchaseOf(orderId, { channel: "pos", client: {}, attribution: {}, occurredAt });
+    const recent = store("61", "2026-02-17T12:01:00Z");
+    const stale = store("62", "2026-02-17T11:59:00Z");
+    const outcomes = await meta.deliver([recent, stale], testConfig(), NOW);
+    expect(outcomes.get(recent.id)).toEqual({ status: "sent", httpStatus: 200 });
+    expect(outcomes.get(stale.id)).toEqual({
+      status: "expired",
+      reason: "event_time is more than 62 days old",
+    });
+    expect(spy).toHaveBeenCalledTimes(1);
   });
 
   it("fails an event Meta could not match without sending it", async () => {

@@ -3,6 +3,7 @@ import { retryDelaySeconds } from "../../src/deliver/retry-policy";
 import { readBodyCapped } from "../../src/lib/body";
 import { parseJsonLossless, scanJson } from "../../src/lib/json";
 import { money, multiplyMoney, scaleMoney, subtractMoney, sumMoney } from "../../src/lib/money";
+import { siteUrl } from "../../src/lib/shops";
 import { xmlDepth } from "../../src/lib/xml";
 
 describe("money", () => {
@@ -125,5 +126,19 @@ describe("retry backoff", () => {
       expect(delay).toBeGreaterThanOrEqual(shortest);
       expect(delay).toBeLessThanOrEqual(longest);
     }
+  });
+});
+
+describe("siteUrl", () => {
+  it.each([
+    ["https://Shop.Example/store/?lang=fr#top", "https://shop.example/store/"],
+    ["http://shop.example:8080/", "http://shop.example:8080/"],
+    ["relay-test.myshopify.com", "https://relay-test.myshopify.com/"],
+    ["https://user:pass@shop.example/", undefined],
+    ["ftp://shop.example/", undefined],
+    ["not a url", undefined],
+    [undefined, undefined],
+  ])("%s → %s", (value, expected) => {
+    expect(siteUrl(value)).toBe(expected);
   });
 });

@@ -4,12 +4,12 @@ import { META_LIMITED_DATA_USE, metaConsentDecision } from "../consent";
 import { liveTransport } from "../http";
 import { testOrderPolicy } from "../test-orders";
 import type { Destination } from "../types";
+import { maxAgeDays, maxAgeSeconds } from "./action-source";
 import { toMetaEvent } from "./payload";
 import { type Ready, sendBatch } from "./send-batch";
 import { validateMetaEvent } from "./validate";
 
 const MAX_BATCH = 1000;
-const MAX_AGE_SECONDS = 7 * 24 * 3600;
 
 /** One request per batch of up to 1000 events; refunds, stale and invalid events never leave. */
 export const meta: Destination = {
@@ -38,8 +38,9 @@ export const meta: Destination = {
       }
       const built = toMetaEvent(event, config);
       const data = consent.action === "send-ldu" ? { ...built, ...META_LIMITED_DATA_USE } : built;
-      if (now.getTime() / 1000 - data.event_time > MAX_AGE_SECONDS) {
-        outcomes.set(event.id, { status: "expired", reason: "event_time is more than 7 days old" });
+      if (now.getTime() / 1000 - data.event_time > maxAgeSeconds(data.action_source)) {
+        const days = maxAgeDays(data.action_source);
+        outcomes.set(event.id, { status: "expired", reason: `event_time is more than ${days} days old` });
         continue;
       }
       const check = validateMetaEvent(data);

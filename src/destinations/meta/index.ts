@@ -1,3 +1,4 @@
+export { type MetaActionSource, metaActionSource } from "./action-source";
 export { classifyMetaResponse } from "./classify";
 export { meta } from "./deliver";
 export { metaEventId } from "./event-id";

@@ -3,6 +3,7 @@ import { withoutUndefined } from "../../lib/defined";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../../lib/money";
 import type { CommerceEvent, Item } from "../../model/commerce-event";
 import { conversionMoney } from "../conversion-value";
+import { metaActionSource, pageOf } from "./action-source";
 import { metaEventId } from "./event-id";
 import type { MetaServerEvent, MetaUserData } from "./types";
 
@@ -39,11 +40,13 @@ function toContent(item: Item) {
 
 /** One Conversions API server event. Pure: the same event and config give the same object. */
 export function toMetaEvent(event: CommerceEvent, config: Config): MetaServerEvent {
+  const actionSource = metaActionSource(event);
   const common = {
     event_time: Math.floor(Date.parse(event.occurredAt) / 1000),
     event_id: metaEventId(event, config),
-    action_source: event.channel === "pos" ? "physical_store" : "website",
-    event_source_url: event.attribution.landingUrl,
+    action_source: actionSource,
+    // "The browser URL where the event happened": a website event's alone.
+    event_source_url: actionSource === "website" ? pageOf(event) : undefined,
     user_data: toUserData(event),
   } as const;
   // Meta's custom_data has no tax or shipping fields: the value alone, as CONVERSION_VALUE says.

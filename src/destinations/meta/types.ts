@@ -1,3 +1,5 @@
+import type { MetaActionSource } from "./action-source";
+
 /** Hashed keys go as one-element arrays, the form Meta documents for multiple values. */
 export type MetaUserData = {
   em?: string[];
@@ -19,7 +21,7 @@ export type MetaServerEvent = {
   event_name: "Purchase" | "Refund";
   event_time: number;
   event_id: string;
-  action_source: "website" | "physical_store";
+  action_source: MetaActionSource;
   event_source_url?: string;
   user_data: MetaUserData;
   data_processing_options?: ["LDU"];

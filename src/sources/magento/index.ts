@@ -2,9 +2,10 @@ import type { Config } from "../../config";
 import { toBase64 } from "../../lib/crypto";
 import { decodeUtf8, parseJsonLossless } from "../../lib/json";
 import { logError } from "../../lib/log";
-import { siteHost } from "../../lib/shops";
+import { siteHost, siteUrl } from "../../lib/shops";
 import { bindingProblem, bindSecrets, boundShop, shopsSigning, shopsWithSecret } from "../bindings";
 import {
+  atShop,
   invalid,
   type RefusalReason,
   type SourceVerdict,
@@ -146,12 +147,18 @@ async function normalizeMagento(
   config: Config,
 ): Promise<{ ok: true; verdict: SourceVerdict } | { ok: false; detail: string }> {
   const meta = { topic: entity.topic, shop };
+  // The store's site: the host MAGENTO_URL (or its shop=secret pair) names; the settings keep no more.
+  const url = siteUrl(shop);
   if (entity.kind === "creditmemo") {
     const memo = MagentoCreditMemo.safeParse(entity.value);
     if (!memo.success) return { ok: false, detail: schemaProblem(memo.error) };
     return {
       ok: true,
-      verdict: { outcome: "events", events: [{ event: magentoRefund(memo.data, shop) }], ...meta },
+      verdict: {
+        outcome: "events",
+        events: atShop([{ event: magentoRefund(memo.data, shop) }], url),
+        ...meta,
+      },
     };
   }
   const order = MagentoOrder.safeParse(entity.value);
@@ -165,7 +172,7 @@ async function normalizeMagento(
     };
   }
   const event = await magentoPurchase(order.data, shop);
-  return { ok: true, verdict: { outcome: "events", events: [{ event }], ...meta } };
+  return { ok: true, verdict: { outcome: "events", events: atShop([{ event }], url), ...meta } };
 }
 
 function deliveryIdOf(headers: Headers, body: unknown): string | undefined {

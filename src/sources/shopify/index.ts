@@ -1,9 +1,10 @@
 import type { Config } from "../../config";
 import { decodeUtf8, type ParseResult, parseJsonLossless } from "../../lib/json";
-import { shopifyShopName } from "../../lib/shops";
+import { shopifyShopName, siteUrl } from "../../lib/shops";
 import { parseRailsXml } from "../../lib/xml";
 import { bindingProblem, bindSecrets, boundShop, shopsSigning } from "../bindings";
 import {
+  atShop,
   invalid,
   type NormalizedEvent,
   type SourceVerdict,
@@ -68,7 +69,7 @@ async function normalizeShopify(
         ? await shopifyCancellation(order.data, shop, config)
         : [{ event: await shopifyPurchase(order.data, shop, config) }];
   }
-  return { outcome: "events", events, ...meta };
+  return { outcome: "events", events: atShop(events, siteUrl(shop)), ...meta };
 }
 
 function handledTopic(topic: string, config: Config): boolean {

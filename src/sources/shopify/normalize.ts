@@ -43,6 +43,11 @@ function itemsSubtotal(order: ShopifyOrder, items: Item[], currency: Currency): 
   return sumMoney(items.map((i) => subtractMoney(multiplyMoney(i.price, i.quantity), i.discount ?? "0")));
 }
 
+/**
+ * `source_name`: Shopify's own channels are `web`, `pos`, `shopify_draft_order`, `iphone` and
+ * `android`; an order an app created carries the app's handle or id. Only the first three say
+ * where the sale happened.
+ */
 function channelOf(order: ShopifyOrder): CommerceEvent["channel"] {
   switch (order.source_name) {
     case "web":

@@ -1,10 +1,11 @@
 import type { z } from "zod";
 import type { Config } from "../../config";
 import { decodeUtf8, parseJsonLossless } from "../../lib/json";
-import { siteHost } from "../../lib/shops";
+import { siteHost, siteUrl } from "../../lib/shops";
 import { eventId } from "../../model/commerce-event";
 import { bindingProblem, bindSecrets, boundShop, shopsSigning } from "../bindings";
 import {
+  atShop,
   invalid,
   type SourceVerdict,
   schemaProblem,
@@ -140,6 +141,8 @@ export const woocommerce: WebhookSource = {
 
     const order = parseBody(bytes, WooOrder);
     if (!order.ok) return refuseBody(order, "invalid payload", meta);
-    return { outcome: "events", events: await woocommerceOrderEvents(order.value, shop, config), ...meta };
+    // X-WC-Webhook-Source is the site's home URL; its host is the shop checked above.
+    const events = await woocommerceOrderEvents(order.value, shop, config);
+    return { outcome: "events", events: atShop(events, siteUrl(source)), ...meta };
   },
 };

@@ -50,11 +50,24 @@ function toItem(line: WooLineItem): Item {
   };
 }
 
+/**
+ * `created_via` as WooCommerce and its extensions write it: the classic and the block checkout;
+ * an order entered in the admin; WooCommerce's own point of sale (`pos-rest-api`, core's
+ * PointOfSaleOrderUtil) and the WCPOS plugin's; WooCommerce Subscriptions' renewals
+ * (wcs_create_order_from_subscription). Anything else (`rest-api`, an integration's name) is other.
+ */
+const CHANNELS = new Map<string, CommerceEvent["channel"]>([
+  ["checkout", "web"],
+  ["store-api", "web"],
+  ["admin", "draft"],
+  ["pos-rest-api", "pos"],
+  ["point-of-sale", "pos"],
+  ["woocommerce-pos", "pos"],
+  ["subscription", "recurring"],
+]);
+
 function channelOf(createdVia: string | null | undefined): CommerceEvent["channel"] {
-  const via = (createdVia ?? "").toLowerCase();
-  if (via === "checkout" || via === "store-api") return "web";
-  if (via === "admin") return "draft";
-  return via.includes("pos") ? "pos" : "other";
+  return CHANNELS.get((createdVia ?? "").trim().toLowerCase()) ?? "other";
 }
 
 async function baseOf(order: WooOrder, shop: string): Promise<OrderBase> {

@@ -157,6 +157,36 @@ describe("WooCommerce order → CommerceEvent", () => {
       (await eventsOf(wooOrder({ id: 3011, status: "completed" }), env)).map((n) => n.event.kind),
     ).toEqual(["purchase"]);
   });
+
+  it.each([
+    ["checkout", "web"],
+    ["store-api", "web"],
+    ["admin", "draft"],
+    ["pos-rest-api", "pos"],
+    ["woocommerce-pos", "pos"],
+    ["subscription", "recurring"],
+    ["rest-api", "other"],
+    ["deposits", "other"],
+    ["constructor", "other"],
+  ])("created_via %s is the %s channel", async (createdVia, channel) => {
+    const [{ event }] = await eventsOf({ ...wooOrder({ id: 3012 }), created_via: createdVia });
+    expect(event.channel).toBe(channel);
+  });
+
+  it("each event names the shop's own site: X-WC-Webhook-Source without query or fragment", async () => {
+    const loaded = loadConfig({ WOOCOMMERCE_WEBHOOK_SECRET: WOO_SECRET, WOOCOMMERCE_URL: WOO_SOURCE });
+    if (!loaded.ok) throw new Error(loaded.reason.join());
+    const request = await wooRequest(wooOrder({ id: 3013, refunds: [{ id: 3113, total: "-1.00" }] }), {
+      source: "https://Shop.Example/store/?lang=fr#top",
+    });
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    const verdict = await woocommerce.handle({ headers: request.headers, bytes }, loaded.value);
+    if (verdict.outcome !== "events") throw new Error(JSON.stringify(verdict));
+    expect(verdict.events.map((n) => n.event.shopUrl)).toEqual([
+      "https://shop.example/store/",
+      "https://shop.example/store/",
+    ]);
+  });
 });
 
 describe("WooCommerce refunds", () => {
