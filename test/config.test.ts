@@ -68,7 +68,7 @@ describe("configuration", () => {
     ],
   ])("%s is a configuration error that names the setting, never the secret", (_, env, problem) => {
     const result = loadConfig(env);
-    expect(result).toEqual({ ok: false, problems: [problem] });
+    expect(result).toEqual({ ok: false, reason: [problem] });
   });
 
   it("reports a short secret in /health without showing it", async () => {
