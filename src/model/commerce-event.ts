@@ -96,6 +96,8 @@ export const CommerceEvent = z.object({
       fbc: z.string().optional(),
       gclid: z.string().optional(),
       landingUrl: z.string().optional(),
+      /** The Purchase event id the shop's Meta plugin stored on the order (Facebook for WooCommerce). */
+      metaEventId: z.string().optional(),
     })
     .default({}),
   consent: z

@@ -2,6 +2,7 @@ import type { Config } from "../../config";
 import { withoutUndefined } from "../../lib/defined";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../../lib/money";
 import type { CommerceEvent, Item } from "../../model/commerce-event";
+import { orderIdFromTemplate } from "../order-ids";
 import { ga4ClientId } from "./client-id";
 import { fitBody, MAX_ITEMS, text, withinLimits } from "./limits";
 import type { ConsentValue, Ga4Body, Ga4Item, Ga4Params, Ga4Payload } from "./types";
@@ -33,9 +34,10 @@ function toGa4Item(item: Item): Ga4Item {
   });
 }
 
-function toGa4Params(event: CommerceEvent): Ga4Params {
+function toGa4Params(event: CommerceEvent, config: Config): Ga4Params {
   const { order, refund, attribution } = event;
-  const transactionId = order.id || event.id;
+  // A refund carries its purchase's transaction_id: that is how GA4 finds what it reverses.
+  const transactionId = orderIdFromTemplate(config.GA4_TRANSACTION_ID, event);
   if (event.kind === "refund" && refund) {
     // A refund lands days after the visit: it joins no session.
     const partial = !refund.full && refund.items.length > 0;
@@ -86,8 +88,8 @@ function toConsent(consent: CommerceEvent["consent"]): Ga4Body["consent"] {
 }
 
 /** The Measurement Protocol body for one event. Deterministic: the same event gives the same body. */
-export async function toGa4Payload(event: CommerceEvent, _config: Config, now: Date): Promise<Ga4Payload> {
-  const params = toGa4Params(event);
+export async function toGa4Payload(event: CommerceEvent, config: Config, now: Date): Promise<Ga4Payload> {
+  const params = toGa4Params(event, config);
   const allItems = Array.isArray(params.items) ? params.items : [];
   if (allItems.length > MAX_ITEMS) params.items = allItems.slice(0, MAX_ITEMS);
   const occurredAt = Date.parse(event.occurredAt);
