@@ -176,6 +176,8 @@ const ConfigSchema = z.object({
     GA4_ID_PLACEHOLDERS,
     GA4_ID_PLACEHOLDERS,
   ),
+  /** Where GA4's user_id comes from: `off` (default) or `customer_id` (the shop's own customer id). */
+  GA4_USER_ID: z.enum(["off", "customer_id"]).optional().default("off"),
   META_PIXEL_ID: text,
   META_ACCESS_TOKEN: text,
   META_API_VERSION: text.transform((v) => v ?? DEFAULT_META_API_VERSION),

@@ -81,6 +81,11 @@ describe("configuration", () => {
       { META_EVENT_ID: "shopify={order_id},bigcommerce={order_id}" },
       'META_EVENT_ID: entry 2: the part before "=" is not shopify, woocommerce, magento',
     ],
+    [
+      "a user id from a source GA4 must not get",
+      { GA4_USER_ID: "email" },
+      'GA4_USER_ID: Invalid option: expected one of "off"|"customer_id"',
+    ],
   ])("%s is a configuration error that names the setting, never the secret", (_, env, problem) => {
     const result = loadConfig(env);
     expect(result).toEqual({ ok: false, reason: [problem] });
@@ -109,6 +114,8 @@ describe("configuration", () => {
       { shopify: "{order_id}", woocommerce: "{order_number}", magento: "{order_id}" },
       { shopify: "{order_number}", woocommerce: "{meta_event_id}", magento: "{order_id}" },
     ]);
+    const userId = loadConfig({});
+    expect(userId.ok && userId.value.GA4_USER_ID).toBe("off");
   });
 
   it("reports a short secret in /health without showing it", async () => {

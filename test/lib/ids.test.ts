@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { checkGaClientId } from "../../src/lib/ga-client-id";
 import { fillIdTemplate, idTemplateProblem } from "../../src/lib/id-template";
 
 const VALUES = { order_id: "3001", order_number: "000003001", kind: "purchase" };
@@ -27,5 +28,26 @@ describe("id templates", () => {
     ["purchase", "needs {order_id} or {order_number}, or every order gets the same id"],
   ])("checks %s", (template, problem) => {
     expect(idTemplateProblem(template, ALLOWED, IDENTIFYING)).toBe(problem);
+  });
+});
+
+describe("GA4 client ids", () => {
+  const notGa4 = { ok: false, reason: "captured value is not two positive integers joined by a period" };
+  it.each<[string | undefined, object]>([
+    ["1234567890.1700000000", { ok: true, value: "1234567890.1700000000" }],
+    ["7.1", { ok: true, value: "7.1" }],
+    [undefined, { ok: false, reason: "none captured" }],
+    ["", { ok: false, reason: "none captured" }],
+    ["GA1.1.1234567890.1700000000", notGa4],
+    ["0.1700000000", notGa4],
+    ["1234567890.0", notGa4],
+    ["1234567890", notGa4],
+    ["1234567890.1700000000.5", notGa4],
+    ["-123.456", notGa4],
+    [" 1234567890.1700000000", notGa4],
+    ["amp-1A2b3C", notGa4],
+    ["123456789012345678901.1", notGa4],
+  ])("%s", (captured, expected) => {
+    expect(checkGaClientId(captured)).toEqual(expected);
   });
 });

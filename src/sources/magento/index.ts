@@ -164,7 +164,7 @@ async function normalizeMagento(
       verdict: { outcome: "ignored", reason: "order state is not a purchase", detail, ...meta },
     };
   }
-  const event = await magentoPurchase(order.data, shop);
+  const event = await magentoPurchase(order.data, shop, config);
   return { ok: true, verdict: { outcome: "events", events: [{ event }], ...meta } };
 }
 
