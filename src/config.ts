@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idTemplateProblem } from "./lib/id-template";
 import { fail, ok, type Result } from "./lib/result";
 import { parseSecretEntries, shopifyShopName, siteHost } from "./lib/shops";
 
@@ -85,6 +86,47 @@ const positiveInt = (fallback: number) =>
 
 export const DEFAULT_META_API_VERSION = "v26.0";
 
+const SOURCE_NAMES = ["shopify", "woocommerce", "magento"] as const;
+/** One id template per source (see src/lib/id-template.ts). */
+export type IdTemplates = Record<(typeof SOURCE_NAMES)[number], string>;
+
+/**
+ * An id template setting. Blank: each source's default (what that platform's standard tag sends
+ * for it, docs/attribution.md). One template: every source. `shopify=…,magento=…`: the sources
+ * named, the others keep their defaults.
+ */
+const idTemplates = (defaults: IdTemplates, allowed: readonly string[], identifying: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): IdTemplates => {
+      const value = v?.trim();
+      if (!value) return defaults;
+      if (!value.includes("=")) {
+        const problem = idTemplateProblem(value, allowed, identifying);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+        return { shopify: value, woocommerce: value, magento: value };
+      }
+      const templates = { ...defaults };
+      for (const [i, entry] of value.split(",").entries()) {
+        const [name, template = "", ...rest] = entry.split("=").map((part) => part.trim());
+        const source = SOURCE_NAMES.find((known) => known === name.toLowerCase());
+        const problem = !source
+          ? `the part before "=" is not ${SOURCE_NAMES.join(", ")}`
+          : rest.length
+            ? 'a second "="'
+            : idTemplateProblem(template, allowed, identifying);
+        if (problem) ctx.addIssue({ code: "custom", message: `entry ${i + 1}: ${problem}` });
+        else if (source) templates[source] = template;
+      }
+      return templates;
+    });
+
+/** GA4 deduplicates a purchase on transaction_id: the purchase's, refunds included. */
+const GA4_ID_PLACEHOLDERS = ["order_id", "order_number"];
+/** Meta deduplicates on event_name + event_id; `meta_event_id` is the id a shop's Meta plugin stored. */
+const META_ID_PLACEHOLDERS = ["order_id", "order_number", "kind", "meta_event_id"];
+
 const ConfigSchema = z.object({
   SHOPIFY_WEBHOOK_SECRET: secretList(shopifyShopName, MYSHOPIFY_SHAPE),
   WOOCOMMERCE_WEBHOOK_SECRET: secretList(siteHost, SITE_SHAPE),
@@ -134,13 +176,25 @@ const ConfigSchema = z.object({
   GA4_API_SECRET: text,
   GA4_ENDPOINT: text.transform((v) => v ?? "https://www.google-analytics.com/mp/collect"),
   GA4_VALIDATE: flag,
+  /** Template of GA4's transaction_id, per source by default: {order_id}, {order_number}. */
+  GA4_TRANSACTION_ID: idTemplates(
+    { shopify: "{order_id}", woocommerce: "{order_number}", magento: "{order_number}" },
+    GA4_ID_PLACEHOLDERS,
+    GA4_ID_PLACEHOLDERS,
+  ),
+  /** Where GA4's user_id comes from: `off` (default) or `customer_id` (the shop's own customer id). */
+  GA4_USER_ID: z.enum(["off", "customer_id"]).optional().default("off"),
   META_PIXEL_ID: text,
   META_ACCESS_TOKEN: text,
   META_API_VERSION: text.transform((v) => v ?? DEFAULT_META_API_VERSION),
   META_ENDPOINT: text.transform((v) => (v ?? "https://graph.facebook.com").replace(/\/+$/, "")),
   META_TEST_EVENT_CODE: text,
-  /** Template of Meta's event_id, to match the browser pixel's eventID: {order_id}, {order_number}, {kind}. */
-  META_EVENT_ID: text.transform((v) => v ?? "{order_id}"),
+  /** Template of Meta's event_id, to match the pixel's eventID, per source by default: {order_id}, {order_number}, {kind}, {meta_event_id}. */
+  META_EVENT_ID: idTemplates(
+    { shopify: "{order_id}", woocommerce: "{meta_event_id}", magento: "{order_id}" },
+    META_ID_PLACEHOLDERS,
+    META_ID_PLACEHOLDERS.filter((name) => name !== "kind"),
+  ),
   /** `skip` (default: Meta has no refund event) or `custom` (a custom "Refund" event). */
   META_REFUNDS: z.enum(["skip", "custom"]).optional().default("skip"),
   /** A customer who refused marketing: `skip` (default), `ldu` (Limited Data Use) or `send`. See docs/attribution.md. */

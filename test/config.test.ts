@@ -66,9 +66,56 @@ describe("configuration", () => {
       { MAGENTO_AUTH: "any" },
       'MAGENTO_AUTH: Invalid option: expected one of "hmac"|"header"|"basic"|"rsa"|"io-events"',
     ],
+    [
+      "a transaction id that would differ between a purchase and its refund",
+      { GA4_TRANSACTION_ID: "{kind}-{order_id}" },
+      "GA4_TRANSACTION_ID: {kind} is not a placeholder; use {order_id}, {order_number}",
+    ],
+    [
+      "an event id the same for every order",
+      { META_EVENT_ID: "{kind}" },
+      "META_EVENT_ID: needs {order_id} or {order_number} or {meta_event_id}, or every order gets the same id",
+    ],
+    [
+      "an event id for a source that does not exist",
+      { META_EVENT_ID: "shopify={order_id},bigcommerce={order_id}" },
+      'META_EVENT_ID: entry 2: the part before "=" is not shopify, woocommerce, magento',
+    ],
+    [
+      "a user id from a source GA4 must not get",
+      { GA4_USER_ID: "email" },
+      'GA4_USER_ID: Invalid option: expected one of "off"|"customer_id"',
+    ],
   ])("%s is a configuration error that names the setting, never the secret", (_, env, problem) => {
     const result = loadConfig(env);
     expect(result).toEqual({ ok: false, reason: [problem] });
+  });
+
+  it("takes each source's id templates from its standard tags, one template for all, or per source", () => {
+    const ids = (settings: Record<string, string>) => {
+      const result = loadConfig(settings);
+      return result.ok && [result.value.GA4_TRANSACTION_ID, result.value.META_EVENT_ID];
+    };
+    expect(ids({})).toEqual([
+      { shopify: "{order_id}", woocommerce: "{order_number}", magento: "{order_number}" },
+      { shopify: "{order_id}", woocommerce: "{meta_event_id}", magento: "{order_id}" },
+    ]);
+    expect(ids({ GA4_TRANSACTION_ID: " {order_id} ", META_EVENT_ID: "order-{order_number}" })).toEqual([
+      { shopify: "{order_id}", woocommerce: "{order_id}", magento: "{order_id}" },
+      {
+        shopify: "order-{order_number}",
+        woocommerce: "order-{order_number}",
+        magento: "order-{order_number}",
+      },
+    ]);
+    expect(
+      ids({ GA4_TRANSACTION_ID: "Magento = {order_id}", META_EVENT_ID: "shopify={order_number}" }),
+    ).toEqual([
+      { shopify: "{order_id}", woocommerce: "{order_number}", magento: "{order_id}" },
+      { shopify: "{order_number}", woocommerce: "{meta_event_id}", magento: "{order_id}" },
+    ]);
+    const userId = loadConfig({});
+    expect(userId.ok && userId.value.GA4_USER_ID).toBe("off");
   });
 
   it("reports a short secret in /health without showing it", async () => {

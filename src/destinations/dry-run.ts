@@ -5,6 +5,8 @@ import type { HttpAnswer, OutboundRequest, Transport } from "./http";
 const REDACTED = "[redacted]";
 /** Meta's unhashed client fields: sent, but not kept at rest (the event itself drops them once final). */
 const CLIENT_FIELDS = ["client_ip_address", "client_user_agent"];
+/** GA4's, at the top of its body: the customer's IP, user agent and the shop's customer id. */
+const GA4_CLIENT_FIELDS = ["ip_override", "user_agent", "user_id"];
 
 /** A Meta server event with its client IP and user agent replaced by a marker that shows they were sent. */
 function withoutClient(entry: unknown): unknown {
@@ -22,6 +24,9 @@ function withoutClient(entry: unknown): unknown {
 function bodyOf(request: OutboundRequest, index: number): Record<string, unknown> {
   const body = { ...request.body };
   if ("access_token" in body) body.access_token = REDACTED;
+  if (request.destination === "ga4") {
+    for (const field of GA4_CLIENT_FIELDS) if (field in body) body[field] = REDACTED;
+  }
   if (Array.isArray(body.data)) {
     const data = request.eventIds.length === body.data.length ? [body.data[index]] : body.data;
     body.data = data.map(withoutClient);

@@ -7,6 +7,7 @@ import { queueMessageOf } from "../model/queue-message";
 import { EVENT, type EventStatus } from "../model/statuses";
 import type { NormalizedEvent, Reversal, WebhookMeta } from "../sources/types";
 import { insertEvents, markEnqueueError, recordedIds } from "../store/events";
+import { withPurchaseNumbers } from "./purchase-numbers";
 import { resolveReversals } from "./reversals";
 
 export const DEDUPE_PREFIX = "seen:";
@@ -42,13 +43,14 @@ export async function ingestEvents(
   reversals: readonly Reversal[] = [],
 ): Promise<Result<Ingested>> {
   let reversed: Awaited<ReturnType<typeof resolveReversals>>;
+  let normalized: NormalizedEvent[];
   try {
     reversed = await resolveReversals(env.DB, reversals);
+    normalized = await withPurchaseNumbers(env.DB, [...given, ...reversed.events]);
   } catch (error) {
     logError("d1 unavailable", { error: errorText(error) });
     return fail("storage unavailable");
   }
-  const normalized = [...given, ...reversed.events];
   const ids = [...normalized.map((n) => n.event.id), ...reversed.notApplicable];
   const status = new Map<string, EventStatus>(ids.map((id) => [id, EVENT.duplicate]));
   for (const id of reversed.notApplicable) status.set(id, EVENT.not_applicable);

@@ -108,7 +108,14 @@ export const CommerceEvent = z.object({
     })
     .optional(),
   identity: HashedIdentity,
-  client: z.object({ ip: z.string().optional(), userAgent: z.string().optional() }).default({}),
+  client: z
+    .object({
+      ip: z.string().optional(),
+      userAgent: z.string().optional(),
+      /** The shop's own customer id, kept only when GA4_USER_ID sends it as GA4's user_id. */
+      customerId: z.string().optional(),
+    })
+    .default({}),
   attribution: z
     .object({
       gaClientId: z.string().optional(),
@@ -117,6 +124,8 @@ export const CommerceEvent = z.object({
       fbc: z.string().optional(),
       gclid: z.string().optional(),
       landingUrl: z.string().optional(),
+      /** The Purchase event id the shop's Meta plugin stored on the order (Facebook for WooCommerce). */
+      metaEventId: z.string().optional(),
     })
     .default({}),
   consent: z

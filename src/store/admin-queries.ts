@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkGaClientId } from "../lib/ga-client-id";
 import { type CommerceEvent, readStoredEvent } from "../model/commerce-event";
 import { DeliveryStatus } from "../model/statuses";
 
@@ -176,9 +177,16 @@ export interface EventSummary {
   consent: CommerceEvent["consent"];
   /** Which attribution ids the order carried (never their values). */
   attribution: Record<string, boolean>;
+  /** GA4's client_id: the browser's, or derived from the order because none was captured in GA4's format. */
+  gaClientId: { source: "captured" } | { source: "fallback"; reason: string };
 }
 
 const ATTRIBUTION_KEYS = ["gaClientId", "gaSessionId", "fbp", "fbc", "gclid", "landingUrl"];
+
+function gaClientIdSource(event: CommerceEvent): EventSummary["gaClientId"] {
+  const checked = checkGaClientId(event.attribution.gaClientId);
+  return checked.ok ? { source: "captured" } : { source: "fallback", reason: checked.reason };
+}
 
 /** One event's whole story, without identity hashes or any personal data. */
 export async function eventStory(db: D1Database, id: string): Promise<EventStory | undefined> {
@@ -229,6 +237,7 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
           Boolean(event.attribution[key as keyof CommerceEvent["attribution"]]),
         ]),
       ),
+      gaClientId: gaClientIdSource(event),
     },
     ...tail,
   };

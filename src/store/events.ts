@@ -63,6 +63,18 @@ export async function recordedIds(db: D1Database, ids: string[]): Promise<Set<st
   return new Set(rows.results.map((r) => r.id));
 }
 
+/** The order number of each recorded event that has one, by event id; one round trip. */
+export async function orderNumbersOf(db: D1Database, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .prepare(
+      "SELECT id, order_number FROM events WHERE id IN (SELECT value FROM json_each(?1)) AND order_number IS NOT NULL",
+    )
+    .bind(JSON.stringify(ids))
+    .all<{ id: string; order_number: string }>();
+  return new Map(rows.results.map((r) => [r.id, r.order_number]));
+}
+
 /** Marks events the Queue refused, so the sweep finds them sooner; one round trip. */
 export async function markEnqueueError(db: D1Database, ids: string[], reason: string): Promise<void> {
   await db.batch(

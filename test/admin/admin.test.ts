@@ -195,7 +195,14 @@ describe("admin status page and API", () => {
     expect(story).toMatchObject({
       id,
       webhook: { topic: "orders/create", webhookId: "wh-story-1" },
-      summary: { kind: "purchase", orderId: order.id, orderNumber: "#7771", currency: "USD", test: false },
+      summary: {
+        kind: "purchase",
+        orderId: order.id,
+        orderNumber: "#7771",
+        currency: "USD",
+        test: false,
+        gaClientId: { source: "captured" },
+      },
       deliveries: [{ destination: "ga4", status: "failed", attempts: 1, lastHttpStatus: 200 }],
     });
     const text = JSON.stringify(story);
@@ -207,6 +214,34 @@ describe("admin status page and API", () => {
     const page = await (await get(`/admin/events/${encodeURIComponent(id)}`, { cookie })).text();
     expect(page).toContain("GA4 validation: events[0].params.currency: bad");
     expect(page).toContain("Replay what was not sent");
+    expect(page).toContain("<dt>client id</dt><dd>captured</dd>");
+  });
+
+  it("says in the story when GA4 got a client id derived from the order, and why", async () => {
+    const { cookie } = await login();
+    const storyOf = async (order: ReturnType<typeof freshOrder>) => {
+      await fetchWith(await shopifyRequest(order), { EVENTS_QUEUE: recordingQueue() });
+      const id = encodeURIComponent(`shopify:${SHOP}:purchase:${order.id}`);
+      const summary = (await (await get(`/admin/api/events/${id}`, bearer)).json<{ summary: object }>())
+        .summary;
+      return { summary, page: await (await get(`/admin/events/${id}`, { cookie })).text() };
+    };
+    const amp = await storyOf({
+      ...freshOrder(),
+      note_attributes: [{ name: "_ga_client_id", value: "amp-1A2b3C" }],
+    });
+    expect(amp.summary).toMatchObject({
+      gaClientId: {
+        source: "fallback",
+        reason: "captured value is not two positive integers joined by a period",
+      },
+    });
+    expect(amp.page).toContain(
+      "<dt>client id</dt><dd>fallback (captured value is not two positive integers joined by a period)</dd>",
+    );
+    const none = await storyOf({ ...freshOrder(), note_attributes: [] });
+    expect(none.summary).toMatchObject({ gaClientId: { source: "fallback", reason: "none captured" } });
+    expect(none.page).toContain("<dt>client id</dt><dd>fallback (none captured)</dd>");
   });
 
   it("escapes every value it shows", async () => {

@@ -5,16 +5,19 @@ import { loadConfig } from "../../src/config";
 import worker from "../../src/index";
 import wranglerToml from "../../wrangler.toml?raw";
 import { mockDestinations } from "../fixtures/destinations";
-import { SHOP, shopifyOrder } from "../fixtures/shopify";
+import { BIG_CUSTOMER_ID, SHOP, shopifyOrder } from "../fixtures/shopify";
 import { fetchWith, ledgerOf, recordingQueue, shopifyRequest } from "../helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** GA4's user_id on, so the customer id is client data too. */
+const USER_ID = { GA4_USER_ID: "customer_id" };
+
 async function storeOrder(id: string): Promise<string> {
   const order = shopifyOrder({ id, createdAt: new Date().toISOString() });
-  await fetchWith(await shopifyRequest(order), { EVENTS_QUEUE: recordingQueue() });
+  await fetchWith(await shopifyRequest(order), { EVENTS_QUEUE: recordingQueue(), ...USER_ID });
   return `shopify:${SHOP}:purchase:${id}`;
 }
 
@@ -51,7 +54,7 @@ describe("DESTINATIONS_MODE=dry-run", () => {
     const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => {
       throw new Error("dry run must not send anything");
     });
-    const result = await consume(eventId, { DESTINATIONS_MODE: "dry-run" });
+    const result = await consume(eventId, { DESTINATIONS_MODE: "dry-run", ...USER_ID });
     expect(result.explicitAcks).toEqual(["m"]);
     expect(fetchSpy).not.toHaveBeenCalled();
     const dry = await ledgerRows(eventId);
@@ -64,25 +67,32 @@ describe("DESTINATIONS_MODE=dry-run", () => {
       expect(row.request_body).not.toContain("ga4-test-api-secret");
       expect(row.request_body).not.toContain(IP);
       expect(row.request_body).not.toContain(UA);
+      expect(row.request_body).not.toContain(BIG_CUSTOMER_ID);
     }
-    // Dry-run rows are final: the outbox row no longer holds the client IP and user agent.
-    expect(JSON.parse(stored).client).toEqual({ ip: IP, userAgent: UA });
+    // Dry-run rows are final: the outbox row no longer holds the client IP, user agent and customer id.
+    expect(JSON.parse(stored).client).toEqual({ ip: IP, userAgent: UA, customerId: BIG_CUSTOMER_ID });
     expect(JSON.parse(await payloadOf(eventId)).client).toEqual({});
 
     // The same event, as first stored, through the live path: the bodies must be the ones recorded,
-    // but for Meta's client IP and user agent, which are personal data kept at rest only until
-    // every destination is final: the ledger shows that they were sent, not what they were.
+    // but for the client IP, user agent and customer id, which are personal data kept at rest only
+    // until every destination is final: the ledger shows that they were sent, not what they were.
     vi.restoreAllMocks();
     await env.DB.batch([
       env.DB.prepare("UPDATE events SET ledger = '{}', due_at = NULL WHERE id = ?1").bind(eventId),
       env.DB.prepare("UPDATE events SET payload = ?2 WHERE id = ?1").bind(eventId, stored),
     ]);
     const { ga4, meta } = mockDestinations();
-    await consume(eventId);
+    await consume(eventId, USER_ID);
     expect(ga4).toHaveLength(1);
     expect(meta).toHaveLength(1);
     const [ga4Dry, metaDry] = dry.map((r) => JSON.parse(r.request_body ?? "null"));
-    expect(ga4Dry).toEqual(ga4[0].body);
+    expect(ga4[0].body).toMatchObject({ user_id: BIG_CUSTOMER_ID, ip_override: IP, user_agent: UA });
+    expect(ga4Dry).toEqual({
+      ...ga4[0].body,
+      user_id: "[redacted]",
+      ip_override: "[redacted]",
+      user_agent: "[redacted]",
+    });
     const [live] = meta[0].body.data;
     const userData = live.user_data as Record<string, unknown>;
     expect(userData).toMatchObject({ client_ip_address: IP, client_user_agent: UA });

@@ -33,6 +33,8 @@ const PURCHASE_BODY = {
     ],
   },
   consent: { ad_user_data: "GRANTED", ad_personalization: "DENIED" },
+  ip_override: "203.0.113.7",
+  user_agent: "Mozilla/5.0 (X11; Linux x86_64) Test",
   events: [
     {
       name: "purchase",
@@ -74,11 +76,13 @@ describe("toGa4Payload", () => {
     // with node:crypto: 1e9 + (first 12 hex digits mod 9e9), then the same for the next 12. A new
     // derivation would report every conversion still being retried as a new GA4 user.
     const anonymous = CommerceEvent.parse({ ...purchase, attribution: {} });
-    expect(await ga4ClientId(anonymous)).toBe("8410392523.4270481794");
-    expect(await ga4ClientId(CommerceEvent.parse({ ...fullRefund, attribution: {} }))).toBe(
-      "8410392523.4270481794",
-    );
-    expect(await ga4ClientId(purchaseOf("42", { attribution: {} }))).toBe("5097187613.4306113030");
+    const derived = { clientId: "8410392523.4270481794", captured: false };
+    expect(await ga4ClientId(anonymous)).toEqual(derived);
+    expect(await ga4ClientId(CommerceEvent.parse({ ...fullRefund, attribution: {} }))).toEqual(derived);
+    expect(await ga4ClientId(purchaseOf("42", { attribution: {} }))).toEqual({
+      clientId: "5097187613.4306113030",
+      captured: false,
+    });
     const { body } = await toGa4Payload(anonymous, testConfig(), NOW);
     expect(body.client_id).toBe("8410392523.4270481794");
     expect(body.events[0].params).not.toHaveProperty("session_id");
@@ -148,6 +152,54 @@ describe("toGa4Payload", () => {
     expect(kept).toBeLessThan(200);
     expect(new TextEncoder().encode(JSON.stringify(body)).length).toBeLessThanOrEqual(130_000);
     expect(note).toBe(`sent ${kept} of 200 items (130 kB body limit)`);
+  });
+});
+
+describe("toGa4Payload: user, device, place and time", () => {
+  const customer = CommerceEvent.parse({
+    ...purchase,
+    client: { ...purchase.client, customerId: "7010791669" },
+  });
+
+  it("sends user_id only when GA4_USER_ID names the customer id", async () => {
+    const on = (await toGa4Payload(customer, testConfig({ GA4_USER_ID: "customer_id" }), NOW)).body;
+    expect(on).toEqual({ ...PURCHASE_BODY, user_id: "7010791669" });
+    const off = (await toGa4Payload(customer, testConfig(), NOW)).body;
+    expect(off).toEqual(PURCHASE_BODY);
+  });
+
+  it("sends no IP, user agent or user id for a customer who refused analytics", async () => {
+    const refused = CommerceEvent.parse({ ...customer, consent: { analytics: "denied" } });
+    const { body } = await toGa4Payload(refused, testConfig({ GA4_USER_ID: "customer_id" }), NOW);
+    const { ip_override, user_agent, ...rest } = PURCHASE_BODY;
+    expect(body).toEqual({ ...rest, consent: { ad_user_data: "DENIED", ad_personalization: "DENIED" } });
+  });
+
+  it("takes a captured client id only in GA4's format, else the order's own and no session", async () => {
+    const cookie = CommerceEvent.parse({
+      ...purchase,
+      attribution: { ...purchase.attribution, gaClientId: "GA1.1.1234567890.1700000000" },
+    });
+    const { body } = await toGa4Payload(cookie, testConfig(), NOW);
+    expect(body.client_id).toBe("8410392523.4270481794");
+    const { session_id, engagement_time_msec, ...params } = PURCHASE_BODY.events[0].params;
+    expect(body.events).toEqual([{ name: "purchase", params }]);
+  });
+
+  it("asks the validation server for its strict checks when GA4_VALIDATE is on", async () => {
+    const { body } = await toGa4Payload(purchase, testConfig({ GA4_VALIDATE: "true" }), NOW);
+    expect(body).toEqual({ ...PURCHASE_BODY, validation_behavior: "ENFORCE_RECOMMENDATIONS" });
+  });
+
+  it("keeps the true time of an event past the 72 h window in occurred_at", async () => {
+    const old = CommerceEvent.parse({ ...purchase, occurredAt: "2026-04-17T06:00:00-05:00" });
+    const { body } = await toGa4Payload(old, testConfig(), NOW);
+    const { timestamp_micros, ...rest } = PURCHASE_BODY;
+    const [event] = PURCHASE_BODY.events;
+    expect(body).toEqual({
+      ...rest,
+      events: [{ ...event, params: { ...event.params, occurred_at: "2026-04-17T11:00:00Z" } }],
+    });
   });
 });
 

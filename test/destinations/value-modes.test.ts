@@ -75,7 +75,8 @@ describe("CONVERSION_VALUE from all three sources, purchases and refunds, GA4 an
   });
 
   describe("Magento (171.33 paid = 164.00 subtotal - 11.20 discount + 10.00 shipping + 8.53 tax)", () => {
-    const purchase = () => magentoPurchase(MagentoOrder.parse(magentoOrder({ entityId: "61" })), "magento");
+    const purchase = () =>
+      magentoPurchase(MagentoOrder.parse(magentoOrder({ entityId: "61" })), "magento", testConfig());
     // The credit memo: 74.00 of items, 5.00 shipping, no tax.
     const memo = () =>
       magentoRefund(MagentoCreditMemo.parse(magentoCreditMemo({ entityId: "62", orderId: "61" })), "magento");

@@ -52,8 +52,9 @@ describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", 
 
     expect(ga4).toHaveLength(1);
     expect(meta).toHaveLength(1);
+    // GA4 gets the increment_id, as Magento_GoogleGtag's purchase tag does; Meta the entity_id.
     expect(ga4[0].body.events).toMatchObject([
-      { name: "purchase", params: { transaction_id: orderId, currency: "EUR", value: 171.33 } },
+      { name: "purchase", params: { transaction_id: "10009300001", currency: "EUR", value: 171.33 } },
     ]);
     expect(meta[0].body.data).toMatchObject([{ event_name: "Purchase", event_id: orderId }]);
 
@@ -63,20 +64,25 @@ describe("Magento end to end: webhook → Queue → consumer → GA4 and Meta", 
     ]);
   });
 
-  it("delivers a credit memo to GA4 as a refund and records Meta's default policy (skip)", async () => {
+  it("delivers a credit memo to GA4 as a refund of its purchase and records Meta's default policy (skip)", async () => {
+    const orderId = "9300002";
     const memoId = "9400001";
     const { ga4, meta } = mockDestinations();
-    const memo = magentoCreditMemo({ entityId: memoId, orderId: "9300001" });
+    await send({ order: magentoOrder({ entityId: orderId, createdAt: recentMagentoTime() }) });
+    await waitForDeliveries(`magento:${MAGENTO_SHOP}:purchase:${orderId}`);
+    const memo = magentoCreditMemo({ entityId: memoId, orderId });
     const response = await send({ creditmemo: memo });
     expect(response.status).toBe(200);
     const eventId = `magento:${MAGENTO_SHOP}:refund:${memoId}`;
     await waitForDeliveries(eventId);
-    expect(ga4).toHaveLength(1);
-    expect(ga4[0].body.events[0]).toMatchObject({
+    expect(ga4).toHaveLength(2);
+    // A credit memo names its order by entity_id only: the recorded purchase gives its increment_id.
+    expect(ga4[1].body.events[0]).toMatchObject({
       name: "refund",
-      params: { transaction_id: "9300001", value: 79 },
+      params: { transaction_id: "10009300002", value: 79 },
     });
-    expect(meta).toHaveLength(0);
+    expect(ga4[0].body.events[0].params.transaction_id).toBe("10009300002");
+    expect(meta).toHaveLength(1);
     expect(await ledgerOf(eventId)).toContainEqual({ destination: "meta", status: "skipped" });
   });
 

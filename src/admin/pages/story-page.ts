@@ -17,7 +17,8 @@ function shopRows(s: EventSummary): Html {
   return html`<dt>shop</dt><dd>${s.source} · ${s.shop} · ${s.channel}</dd>
 <dt>test order</dt><dd>${s.test ? "yes" : "no"}</dd>
 <dt>consent</dt><dd>${consent.length ? consent.join(", ") : "not given by the shop"}</dd>
-<dt>attribution</dt><dd>${attribution.length ? attribution.join(", ") : "none"}</dd>`;
+<dt>attribution</dt><dd>${attribution.length ? attribution.join(", ") : "none"}</dd>
+<dt>client id</dt><dd>${s.gaClientId.source === "captured" ? "captured" : `fallback (${s.gaClientId.reason})`}</dd>`;
 }
 
 export function storyPage(story: EventStory, csrf: string, notice?: string): Html {

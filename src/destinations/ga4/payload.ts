@@ -3,6 +3,7 @@ import { withoutUndefined } from "../../lib/defined";
 import { moneyToNumber, multiplyMoney, subtractMoney } from "../../lib/money";
 import type { CommerceEvent, Item } from "../../model/commerce-event";
 import { conversionMoney } from "../conversion-value";
+import { orderIdFromTemplate } from "../order-ids";
 import { ga4ClientId } from "./client-id";
 import { fitBody, MAX_ITEMS, text, withinLimits } from "./limits";
 import type { ConsentValue, Ga4Body, Ga4Item, Ga4Params, Ga4Payload } from "./types";
@@ -36,9 +37,10 @@ function toGa4Item(item: Item): Ga4Item {
 
 const amount = (value: string | undefined) => (value === undefined ? undefined : moneyToNumber(value));
 
-function toGa4Params(event: CommerceEvent, config: Config): Ga4Params {
+function toGa4Params(event: CommerceEvent, config: Config, joinsSession: boolean): Ga4Params {
   const { order, refund, attribution } = event;
-  const transactionId = order.id || event.id;
+  // A refund carries its purchase's transaction_id: that is how GA4 finds what it reverses.
+  const transactionId = orderIdFromTemplate(config.GA4_TRANSACTION_ID, event);
   const money = conversionMoney(event, config);
   if (event.kind === "refund" && refund) {
     // A refund lands days after the visit: it joins no session.
@@ -52,6 +54,8 @@ function toGa4Params(event: CommerceEvent, config: Config): Ga4Params {
       items: partial ? refund.items.map(toGa4Item) : undefined,
     });
   }
+  // A session belongs to the browser's client id: with a derived one the purchase joins none.
+  const sessionId = joinsSession ? attribution.gaSessionId : undefined;
   return withoutUndefined({
     transaction_id: transactionId,
     value: moneyToNumber(money.value),
@@ -60,8 +64,8 @@ function toGa4Params(event: CommerceEvent, config: Config): Ga4Params {
     shipping: amount(money.shipping),
     coupon: order.coupon || undefined,
     items: order.items.map(toGa4Item),
-    session_id: attribution.gaSessionId,
-    engagement_time_msec: attribution.gaSessionId ? 1 : undefined,
+    session_id: sessionId,
+    engagement_time_msec: sessionId ? 1 : undefined,
   });
 }
 
@@ -91,18 +95,37 @@ function toConsent(consent: CommerceEvent["consent"]): Ga4Body["consent"] {
   return Object.keys(result).length > 0 ? result : undefined;
 }
 
-/** The Measurement Protocol body for one event. Deterministic: the same event gives the same body. */
+/** When the event happened, ISO 8601 in UTC to the second: `occurred_at` when timestamp_micros cannot say it. */
+function occurredAtParam(occurredAt: number): string | undefined {
+  return Number.isNaN(occurredAt) ? undefined : new Date(occurredAt).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * The Measurement Protocol body for one event. Deterministic: the same event gives the same body.
+ * The customer's IP, user agent and (GA4_USER_ID) customer id let GA4 fill geography, device and
+ * user for a purchase no browser reported; a customer who refused analytics is sent without them.
+ */
 export async function toGa4Payload(event: CommerceEvent, config: Config, now: Date): Promise<Ga4Payload> {
-  const params = toGa4Params(event, config);
+  const { clientId, captured } = await ga4ClientId(event);
+  const params = toGa4Params(event, config, captured);
   const allItems = Array.isArray(params.items) ? params.items : [];
   if (allItems.length > MAX_ITEMS) params.items = allItems.slice(0, MAX_ITEMS);
   const occurredAt = Date.parse(event.occurredAt);
   const age = now.getTime() - occurredAt;
+  const backdated = age >= 0 && age <= MAX_BACKDATE_MS;
+  // GA4 files an event it gets without timestamp_micros at its arrival: the true time goes along as a param.
+  if (!backdated) params.occurred_at = occurredAtParam(occurredAt) ?? event.occurredAt;
+  const allowed = event.consent.analytics !== "denied";
+  const client: CommerceEvent["client"] = allowed ? event.client : {};
   const body: Ga4Body = withoutUndefined({
-    client_id: await ga4ClientId(event),
-    timestamp_micros: age >= 0 && age <= MAX_BACKDATE_MS ? occurredAt * 1000 : undefined,
+    client_id: clientId,
+    user_id: config.GA4_USER_ID === "customer_id" ? client.customerId : undefined,
+    timestamp_micros: backdated ? occurredAt * 1000 : undefined,
     user_data: toUserData(event.identity.ga4),
     consent: toConsent(event.consent),
+    ip_override: client.ip,
+    user_agent: client.userAgent,
+    validation_behavior: config.GA4_VALIDATE ? ("ENFORCE_RECOMMENDATIONS" as const) : undefined,
     events: [{ name: event.kind, params: withinLimits(params) }],
   });
   return fitBody(body, allItems.length);

@@ -4,6 +4,8 @@ export type ConsentValue = "GRANTED" | "DENIED";
 
 export type Ga4Body = {
   client_id: string;
+  /** The shop's customer id, as the site's tag sets it (GA4_USER_ID). */
+  user_id?: string;
   timestamp_micros?: number;
   user_data?: {
     sha256_email_address?: string[];
@@ -16,6 +18,11 @@ export type Ga4Body = {
     }>;
   };
   consent?: { ad_user_data?: ConsentValue; ad_personalization?: ConsentValue };
+  /** Request-level, like user_data: GA4 derives geography from the one and device from the other. */
+  ip_override?: string;
+  user_agent?: string;
+  /** Asks the validation server (/debug/mp/collect) for its strict checks. */
+  validation_behavior?: "ENFORCE_RECOMMENDATIONS";
   events: Array<{ name: "purchase" | "refund"; params: Ga4Params }>;
 };
 

@@ -171,7 +171,7 @@ async function normalizeMagento(
       verdict: { outcome: "ignored", reason: "order state is not a purchase", detail, ...meta },
     };
   }
-  const event = await magentoPurchase(order.data, shop);
+  const event = await magentoPurchase(order.data, shop, config);
   return { ok: true, verdict: { outcome: "events", events: atShop([{ event }], url), ...meta } };
 }
 

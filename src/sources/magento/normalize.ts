@@ -1,5 +1,7 @@
+import type { Config } from "../../config";
 import { absMoney, money, subtractMoney, sumMoney } from "../../lib/money";
 import { type CommerceEvent, eventId } from "../../model/commerce-event";
+import { clientOf } from "../client";
 import { hashIdentity } from "../identity";
 import { creditMemoItems, orderItems } from "./items";
 import type { MagentoAddress, MagentoCreditMemo, MagentoOrder } from "./schema";
@@ -71,7 +73,11 @@ function magentoMoney(totals: Totals) {
  * A paid order: value, tax and shipping in the order currency (what the customer paid),
  * the discount made positive (Magento stores it negative), personal data hashed here.
  */
-export async function magentoPurchase(order: MagentoOrder, shop: string): Promise<CommerceEvent> {
+export async function magentoPurchase(
+  order: MagentoOrder,
+  shop: string,
+  config: Config,
+): Promise<CommerceEvent> {
   const billing = billingOf(order);
   const identity = await hashIdentity({
     email: order.customer_email,
@@ -105,7 +111,7 @@ export async function magentoPurchase(order: MagentoOrder, shop: string): Promis
       items: orderItems(order.items),
     },
     identity,
-    client: { ip },
+    client: clientOf(config, { ip, customerId: order.customer_id }),
     attribution: {},
     consent: {},
   };

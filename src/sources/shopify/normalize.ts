@@ -1,6 +1,7 @@
 import type { Config } from "../../config";
 import { compareMoney, money, multiplyMoney, subtractMoney, sumMoney } from "../../lib/money";
 import { type CommerceEvent, eventId, type Item } from "../../model/commerce-event";
+import { clientOf } from "../client";
 import { hashIdentity } from "../identity";
 import type { NormalizedEvent } from "../types";
 import { shopifyAttribution } from "./attribution";
@@ -113,10 +114,11 @@ async function baseOf(order: ShopifyOrder, shop: string, config: Config) {
       items,
     },
     identity,
-    client: {
-      ip: order.client_details?.browser_ip ?? order.browser_ip ?? undefined,
-      userAgent: order.client_details?.user_agent ?? undefined,
-    },
+    client: clientOf(config, {
+      ip: order.client_details?.browser_ip ?? order.browser_ip,
+      userAgent: order.client_details?.user_agent,
+      customerId: order.customer?.id,
+    }),
     ...shopifyAttribution(order, shop),
   };
 }

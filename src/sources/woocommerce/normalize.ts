@@ -1,6 +1,7 @@
 import type { Config } from "../../config";
 import { absMoney, compareMoney, money, subtractMoney, sumMoney } from "../../lib/money";
 import { type CommerceEvent, eventId, type Item } from "../../model/commerce-event";
+import { clientOf } from "../client";
 import { hashIdentity } from "../identity";
 import type { NormalizedEvent } from "../types";
 import { woocommerceAttribution } from "./attribution";
@@ -70,7 +71,7 @@ function channelOf(createdVia: string | null | undefined): CommerceEvent["channe
   return CHANNELS.get((createdVia ?? "").trim().toLowerCase()) ?? "other";
 }
 
-async function baseOf(order: WooOrder, shop: string): Promise<OrderBase> {
+async function baseOf(order: WooOrder, shop: string, config: Config): Promise<OrderBase> {
   const billing = order.billing;
   const identity = await hashIdentity({
     email: billing?.email,
@@ -105,10 +106,11 @@ async function baseOf(order: WooOrder, shop: string): Promise<OrderBase> {
       items: order.line_items.map(toItem),
     },
     identity,
-    client: {
-      ip: order.customer_ip_address?.trim() || undefined,
-      userAgent: order.customer_user_agent?.trim() || undefined,
-    },
+    client: clientOf(config, {
+      ip: order.customer_ip_address,
+      userAgent: order.customer_user_agent,
+      customerId: nonZero(order.customer_id),
+    }),
     ...woocommerceAttribution(order, order.date_paid_gmt ?? order.date_created_gmt),
   };
 }
@@ -150,7 +152,7 @@ export async function woocommerceOrderEvents(
   shop: string,
   config: Config,
 ): Promise<NormalizedEvent[]> {
-  const base = await baseOf(order, shop);
+  const base = await baseOf(order, shop, config);
   const status = statusName(order.status);
   const purchaseId = eventId("woocommerce", shop, "purchase", order.id);
   const changedAt = order.date_modified_gmt ?? order.date_created_gmt;

@@ -3,6 +3,7 @@ import { multiplyMoney, subtractMoney, sumMoney } from "../../../src/lib/money";
 import type { CommerceEvent } from "../../../src/model/commerce-event";
 import { magentoPurchase, magentoRefund, magentoTime } from "../../../src/sources/magento/normalize";
 import { MagentoCreditMemo, MagentoOrder } from "../../../src/sources/magento/schema";
+import { testConfig } from "../../fixtures/events";
 import { type BundlePricing, magentoCreditMemo, magentoOrder } from "../../fixtures/magento";
 import { FIXTURE_PII } from "../../fixtures/shopify";
 
@@ -10,6 +11,7 @@ const purchase = (bundle: BundlePricing) =>
   magentoPurchase(
     MagentoOrder.parse(magentoOrder({ entityId: "3", bundle, createdAt: "2026-04-20 10:15:00" })),
     "magento",
+    testConfig(),
   );
 
 /** Lines at full price, less their discounts, plus shipping and tax: the order's value. */
@@ -74,7 +76,7 @@ describe("magentoPurchase", () => {
   it("reads amounts sent as decimal text the same as JSON numbers", async () => {
     const order = magentoOrder({ entityId: "4" }) as Record<string, unknown>;
     Object.assign(order, { grand_total: "171.3300", discount_amount: "-11.2000", tax_amount: "" });
-    const event = await magentoPurchase(MagentoOrder.parse(order), "magento");
+    const event = await magentoPurchase(MagentoOrder.parse(order), "magento", testConfig());
     expect(event.order).toMatchObject({ value: "171.33", discount: "11.20", tax: "0.00" });
   });
 
@@ -92,7 +94,7 @@ describe("magentoPurchase", () => {
     const order = magentoOrder({ entityId: "5" }) as Record<string, unknown>;
     order.addresses = [{ ...(order.billing_address as object), address_type: "billing" }];
     delete order.billing_address;
-    const event = await magentoPurchase(MagentoOrder.parse(order), "magento");
+    const event = await magentoPurchase(MagentoOrder.parse(order), "magento", testConfig());
     // SHA-256 of "94103" and "14155550123" (Meta's normalized US postcode and phone), from openssl.
     expect(event.identity.meta.zp).toBe("91dc2519ea98c5002cf2091e6a12b772eafdce9dca618e626d7d3b8275361789");
     expect(event.identity.meta.ph).toBe("413ba75461ab5f99d36820e561ea97e2bd80f9cb586f7ecea6cf4c496518950a");
