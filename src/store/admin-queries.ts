@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type CommerceEvent, readStoredEvent } from "../model/commerce-event";
 import { DeliveryStatus } from "../model/statuses";
 
