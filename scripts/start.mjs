@@ -5,6 +5,7 @@
 // (`npm start -- --port 8788`), and once it answers says whether its settings are valid.
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { blankSettings, compareSettingNames } from "./dev-vars.mjs";
@@ -54,6 +55,17 @@ const { values } = parseArgs({
 // Named explicitly, so a busy port is an error rather than another port the check below misses.
 const port = typeof values.port === "string" ? values.port : "8787";
 const host = typeof values.ip === "string" && values.ip !== "0.0.0.0" ? values.ip : "localhost";
+/** Whether nothing listens on the port yet: otherwise /health would be another server's answer. */
+const portFree = () =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(Number(port), host === "localhost" ? "127.0.0.1" : host, () =>
+      probe.close(() => resolve(true)),
+    );
+  });
+const checkWhenUp = await portFree();
+
 const dev = spawn(wrangler, ["dev", ...(values.port ? [] : ["--port", port]), ...args], {
   cwd: root,
   stdio: "inherit",
@@ -64,7 +76,7 @@ process.on("SIGTERM", () => dev.kill("SIGTERM"));
 dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
 const deadline = Date.now() + 90_000;
-while (dev.exitCode === null && Date.now() < deadline) {
+while (checkWhenUp && dev.exitCode === null && Date.now() < deadline) {
   const health = await checkHealth(`http://${host}:${port}`);
   if (health.answered) {
     if (health.ok) {

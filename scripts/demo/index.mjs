@@ -37,11 +37,19 @@ function devVars() {
   }
 }
 
-/** `wrangler <args>` against the local state `npm start` uses (.wrangler/state). */
+/**
+ * `wrangler <args>` against the local state `npm start` uses (.wrangler/state). The running Worker
+ * writes the same SQLite files, so a busy database is waited for and tried again.
+ */
 function localWrangler(args, what) {
-  const run = spawnSync(wrangler, args, { cwd: root.pathname, encoding: "utf8" });
-  if (run.status !== 0) fail(`could not ${what}: ${run.stderr.slice(0, 300)}`);
-  return run.stdout;
+  for (let attempt = 1; ; attempt++) {
+    const run = spawnSync(wrangler, args, { cwd: root.pathname, encoding: "utf8" });
+    if (run.status === 0) return run.stdout;
+    if (attempt >= 10 || !/SQLITE_BUSY|database is locked/.test(run.stderr + run.stdout)) {
+      fail(`could not ${what}: ${(run.stderr || run.stdout).slice(0, 300)}`);
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+  }
 }
 
 const queryLocalD1 = (sql) =>
@@ -77,17 +85,18 @@ async function waitForLedger(eventIds, timeoutMs = 30_000) {
   }
 }
 
-const health = await checkHealth(base);
-if (!health.answered) fail(`nothing answers at ${base}/health: start the Worker with \`npm start\` first.`);
-if (!health.ok) fail(`${base} is not ready: ${health.lines.join("\n")}`);
-const vars = devVars();
-
 const samples = demoSamples();
 const eventIds = samples.flatMap((s) => s.eventIds);
+// Before asking the Worker anything: a connection it left idle while wrangler ran may be closed.
 if (values.fresh) {
   forget(eventIds);
   console.log("forgot the demo's orders in the local D1 and KV (--fresh)");
 }
+const health = await checkHealth(base);
+if (!health.answered) fail(`nothing answers at ${base}/health: start the Worker with \`npm start\` first.`);
+if (!health.ok) fail(health.lines.join("\n"));
+const vars = devVars();
+
 console.log(`tagrelay demo → ${base}  (destinations: ${health.health.destinations?.mode})\n`);
 const earlier = new Set();
 for (const sample of samples) {

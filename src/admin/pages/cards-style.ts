@@ -1,5 +1,6 @@
 /**
- * Styles of the admin's later parts: the mode banner, the settings problems, the rejection hints,
+ * Written into the page as it is (constant text, never escaped: `"` must stay a quote). Styles of
+ * the admin's later parts: the mode banner, the settings problems, the rejection hints,
  * and the tables that turn into one card per row on a phone (`table.cards`, each cell labelled by
  * its `data-label`), so nothing needs sideways scrolling at 390 px.
  */

@@ -26,7 +26,7 @@ every webhook is answered 503 and no conversion is sent.</p>
 <p>Deployed: <code>npx wrangler secret put NAME</code> (or the <code>[vars]</code> table of <code>wrangler.toml</code>, then
 <code>npm run deploy</code>). Locally: <code>.dev.vars</code>, then restart <code>npm start</code>. A blank setting takes its
 default (README, "Configuration").</p>
-<p>Shopify retries a webhook answered 503 8 times over 4 hours. WooCommerce does not retry, and disables a webhook
+<p>Shopify sends a webhook answered 503 again, 8 times over 4 hours. WooCommerce does not retry, and disables a webhook
 after more than 5 failures in a row: once fixed, set it back to Active (docs/woocommerce.md).</p></section>`,
   );
 }
