@@ -32,28 +32,41 @@ async function expectNoSidewaysScroll(page) {
   for (const overflow of widths.tables) expect(overflow).toBeLessThanOrEqual(0);
 }
 
-describe.skipIf(!hasChromium)("a misconfigured relay, in the browser and the demo", () => {
-  let worker;
-  let dir;
-  let context;
-
+/**
+ * For one describe block: a Worker with the Shopify and admin settings plus `settings`, and a
+ * Chromium page signed in to its admin, opened on demand at a viewport. Both end with the block.
+ */
+function useRelay(settings) {
+  const relay = {};
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "tagrelay-operator-"));
-    worker = await startWranglerDev({
+    relay.dir = await mkdtemp(join(tmpdir(), "tagrelay-operator-"));
+    relay.worker = await startWranglerDev({
       ADMIN_TOKEN: TOKEN,
       SHOPIFY_WEBHOOK_SECRET: SECRET,
       SHOPIFY_SHOP: SHOP,
-      DESTINATIONS_MODE: "dryrun",
+      ...settings,
     });
   }, 60_000);
-
   afterAll(async () => {
-    await context?.close();
-    await worker?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await relay.context?.close();
+    await relay.worker?.stop();
+    if (relay.dir) await rm(relay.dir, { recursive: true, force: true });
   });
+  relay.signedInPage = async (viewport) => {
+    await mkdir(screenshots, { recursive: true });
+    relay.context = await launchChromium(join(relay.dir, "profile"), { viewport });
+    const page = relay.context.pages()[0] ?? (await relay.context.newPage());
+    await signIn(page, relay.worker.base);
+    return page;
+  };
+  return relay;
+}
+
+describe.skipIf(!hasChromium)("a misconfigured relay, in the browser and the demo", () => {
+  const relay = useRelay({ DESTINATIONS_MODE: "dryrun" });
 
   it("says so from /health, the demo, a webhook and /admin", async () => {
+    const { worker } = relay;
     const health = await fetch(`${worker.base}/health`);
     expect(health.status).toBe(500);
     expect(await health.json()).toEqual({
@@ -87,10 +100,7 @@ describe.skipIf(!hasChromium)("a misconfigured relay, in the browser and the dem
       see: "the Worker's log (wrangler tail) names the setting to fix; GET /health lists every problem",
     });
 
-    await mkdir(screenshots, { recursive: true });
-    context = await launchChromium(join(dir, "profile"), { viewport: PHONE });
-    const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, worker.base);
+    const page = await relay.signedInPage(PHONE);
     expect(await page.locator("h1").textContent()).toBe("tagrelay: settings need fixing");
     expect(await page.locator("[role=alert] li").allTextContents()).toEqual([
       'DESTINATIONS_MODE: Invalid option: expected one of "live"|"dry-run"',
@@ -103,13 +113,18 @@ describe.skipIf(!hasChromium)("a misconfigured relay, in the browser and the dem
 describe.skipIf(!hasChromium)("the admin in dry-run mode, on a phone and a desktop", () => {
   const ORDER_ID = "9400000000000000001";
   const refundEvent = `shopify:${SHOP}:refund:9400000000000000901`;
-  let worker;
-  let dir;
-  let context;
+  const relay = useRelay({
+    DESTINATIONS_MODE: "dry-run",
+    GA4_MEASUREMENT_ID: "G-OPERATOR",
+    GA4_API_SECRET: "operator-ga4-secret",
+    META_PIXEL_ID: "4343",
+    META_ACCESS_TOKEN: "operator-meta-token",
+    META_TEST_EVENT_CODE: "TEST4343",
+  });
 
   const post = async (body, topic, secret = SECRET) => {
     const text = shopifyJson(body);
-    return fetch(`${worker.base}/webhooks/shopify`, {
+    return fetch(`${relay.worker.base}/webhooks/shopify`, {
       method: "POST",
       body: text,
       headers: {
@@ -122,19 +137,8 @@ describe.skipIf(!hasChromium)("the admin in dry-run mode, on a phone and a deskt
     });
   };
 
+  // Two orders, a refund of the first, and a forged copy of the second, all settled by the consumer.
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "tagrelay-operator-"));
-    worker = await startWranglerDev({
-      ADMIN_TOKEN: TOKEN,
-      SHOPIFY_WEBHOOK_SECRET: SECRET,
-      SHOPIFY_SHOP: SHOP,
-      DESTINATIONS_MODE: "dry-run",
-      GA4_MEASUREMENT_ID: "G-OPERATOR",
-      GA4_API_SECRET: "operator-ga4-secret",
-      META_PIXEL_ID: "4343",
-      META_ACCESS_TOKEN: "operator-meta-token",
-      META_TEST_EVENT_CODE: "TEST4343",
-    });
     const now = new Date().toISOString();
     const orders = [
       shopifyOrder({ id: ORDER_ID, name: "#9401", createdAt: now }),
@@ -145,25 +149,16 @@ describe.skipIf(!hasChromium)("the admin in dry-run mode, on a phone and a deskt
     expect((await post(refund, "refunds/create")).status).toBe(200);
     expect((await post(orders[1], "orders/create", "not-the-shop-secret")).status).toBe(401);
     await waitFor(async () => {
-      const [{ n }] = await worker.d1(
+      const [{ n }] = await relay.worker.d1(
         "SELECT COUNT(*) AS n FROM deliveries WHERE status NOT IN ('sending', 'retrying')",
       );
       return n === 6;
     }, "the consumer to settle 3 events × 2 destinations");
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await worker?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
   it("shows the mode banner, orders as cards with order, value and each destination, and a wrapped story", async () => {
-    await mkdir(screenshots, { recursive: true });
-    context = await launchChromium(join(dir, "profile"), { viewport: PHONE });
-    const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, worker.base);
-
+    const { worker } = relay;
+    const page = await relay.signedInPage(PHONE);
     expect(await page.locator("[data-banner=mode] li").allTextContents()).toEqual([
       "Dry run (DESTINATIONS_MODE=dry-run): nothing is sent to GA4 or Meta; each order's story shows what would have been sent.",
       "Meta test events (META_TEST_EVENT_CODE): events go to Events Manager → Test events and do not count in reports.",
@@ -186,6 +181,7 @@ describe.skipIf(!hasChromium)("the admin in dry-run mode, on a phone and a deskt
       // Each labelled cell as the phone shows it: its label (drawn by CSS) and its text.
       cells: [...row.querySelectorAll("td[data-label]")].map((td) => [
         getComputedStyle(td, "::before").content,
+        // biome-ignore lint/performance/useDomNodeTextContent: the text as shown, a line per block
         td.innerText.trim(),
       ]),
     }));

@@ -20,6 +20,16 @@ async function refusal(request: Request): Promise<Record<string, unknown>> {
   return line;
 }
 
+/** What every one of these lines says: a 401 whose shop, topic and webhook id are unverified claims. */
+const REFUSED = {
+  level: "warn",
+  msg: "webhook",
+  outcome: "rejected",
+  status: 401,
+  reason: "unauthorized",
+  claimed: true,
+} as const;
+
 const magentoText = JSON.stringify({ order: { entity_id: 1 } });
 const bearer = { authorization: `Bearer ${ADMIN_TOKEN}`, "cf-connecting-ip": freshClientIp() };
 
@@ -31,31 +41,21 @@ describe("a refused webhook's log line: what it claimed, which check failed, wha
       headers: { "x-shopify-hmac-sha256": "" },
     });
     expect(await refusal(unsigned)).toEqual({
-      level: "warn",
-      msg: "webhook",
+      ...REFUSED,
       source: "shopify",
-      outcome: "rejected",
-      status: 401,
       topic: "orders/create",
       shop: "relay-test.myshopify.com",
       webhookId: "wh-hint-1",
-      claimed: true,
-      reason: "unauthorized",
       detail: "no X-Shopify-Hmac-Sha256 header",
       hint: "Shopify signs every webhook it sends: this request did not come from Shopify's webhook delivery",
     });
     const forged = await shopifyRequest(order, { webhookId: "wh-hint-2", secret: "not-the-shop-secret" });
     expect(await refusal(forged)).toEqual({
-      level: "warn",
-      msg: "webhook",
+      ...REFUSED,
       source: "shopify",
-      outcome: "rejected",
-      status: 401,
       topic: "orders/create",
       shop: SHOP,
       webhookId: "wh-hint-2",
-      claimed: true,
-      reason: "unauthorized",
       detail: "signature does not match SHOPIFY_WEBHOOK_SECRET",
       hint: SHOPIFY_MISMATCH_HINT,
     });
@@ -68,31 +68,21 @@ describe("a refused webhook's log line: what it claimed, which check failed, wha
       headers: { "x-wc-webhook-signature": "" },
     });
     expect(await refusal(unsigned)).toEqual({
-      level: "warn",
-      msg: "webhook",
+      ...REFUSED,
       source: "woocommerce",
-      outcome: "rejected",
-      status: 401,
       topic: "order.updated",
       shop: "shop.example",
       webhookId: "wc-hint-1",
-      claimed: true,
-      reason: "unauthorized",
       detail: "no X-WC-Webhook-Signature header",
       hint: "WooCommerce signs every webhook delivery (only the save ping is unsigned): this request did not come from a WooCommerce webhook",
     });
     const forged = await wooRequest(order, { deliveryId: "wc-hint-2", secret: "not-the-site-secret" });
     expect(await refusal(forged)).toEqual({
-      level: "warn",
-      msg: "webhook",
+      ...REFUSED,
       source: "woocommerce",
-      outcome: "rejected",
-      status: 401,
       topic: "order.updated",
       shop: "shop.example",
       webhookId: "wc-hint-2",
-      claimed: true,
-      reason: "unauthorized",
       detail: "signature does not match WOOCOMMERCE_WEBHOOK_SECRET",
       hint: WOO_MISMATCH_HINT,
     });
@@ -101,15 +91,10 @@ describe("a refused webhook's log line: what it claimed, which check failed, wha
   it("Magento: no credential header for MAGENTO_AUTH, then a signature that does not match", async () => {
     const shopHeader = { "x-tagrelay-shop": "https://magento.example/" };
     expect(await refusal(secretRequest(magentoText, shopHeader))).toEqual({
-      level: "warn",
-      msg: "webhook",
+      ...REFUSED,
       source: "magento",
-      outcome: "rejected",
-      status: 401,
       topic: "hmac",
       shop: "magento.example",
-      claimed: true,
-      reason: "unauthorized",
       detail: "MAGENTO_AUTH=hmac expects the x-tagrelay-signature header",
       hint: "check MAGENTO_AUTH: it must name the one way the store's module or Adobe Commerce authenticates (docs/magento.md)",
     });
@@ -118,15 +103,10 @@ describe("a refused webhook's log line: what it claimed, which check failed, wha
       "x-tagrelay-signature": await hmacBase64("not-the-store-secret", magentoText),
     });
     expect(await refusal(forged)).toEqual({
-      level: "warn",
-      msg: "webhook",
+      ...REFUSED,
       source: "magento",
-      outcome: "rejected",
-      status: 401,
       topic: "hmac",
       shop: "magento.example",
-      claimed: true,
-      reason: "unauthorized",
       detail: "x-tagrelay-signature does not match MAGENTO_WEBHOOK_SECRET",
       hint: "check MAGENTO_WEBHOOK_SECRET: the secret configured in the store's webhook module (docs/magento.md)",
     });
