@@ -25,7 +25,7 @@ const sample = {
   order_number: 1001,
   email: "customer@example.com",
   created_at: new Date().toISOString(),
-  test: true,
+  test: false,
   source_name: "web",
   currency: "USD",
   total_price: "54.00",

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { isAdminPath, setAdminHeaders } from "./admin/headers";
 import { admin } from "./admin/routes";
-import type { AppEnv } from "./config";
+import type { AppEnv, Config } from "./config";
 import { ga4Enabled, loadConfig, metaEnabled } from "./config";
 import { receiveWebhook } from "./ingest/pipeline";
 import { errorText } from "./lib/errors";
@@ -22,6 +22,9 @@ app.use("*", async (c, next) => {
   c.set("settings", loadConfig(c.env));
   await next();
 });
+
+const readySources = (config: Config) =>
+  Object.values(sources).flatMap((s) => (s.setupProblem(config) ? [] : [s.name]));
 
 app.get("/health", (c) => {
   const loaded = c.var.settings;
@@ -77,6 +80,12 @@ app.get("/snippet.js", (c) => {
   return snippetResponse(c.req.header("if-none-match"), measurementId);
 });
 
+// The admin's source filter offers the sources ready to take webhooks; admin/ cannot read sources/.
+app.use("/admin/*", async (c, next) => {
+  const loaded = c.var.settings;
+  if (loaded.ok) c.set("readySources", readySources(loaded.value));
+  await next();
+});
 app.route("/admin", admin);
 
 app.notFound((c) => {

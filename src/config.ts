@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { idTemplateProblem } from "./lib/id-template";
 import { fail, ok, type Result } from "./lib/result";
 import { parseSecretEntries, shopifyShopName, siteHost } from "./lib/shops";
@@ -244,6 +244,15 @@ export function loadConfig(env: Settings): ConfigResult {
   return result;
 }
 
+/**
+ * ADMIN_TOKEN read on its own, so the admin can still sign its owner in while other settings are
+ * invalid and show what is wrong; undefined when it is unset or invalid itself.
+ */
+export function adminTokenOf(env: Settings): string | undefined {
+  const parsed = ConfigSchema.shape.ADMIN_TOKEN.safeParse(env.ADMIN_TOKEN?.trim() || undefined);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export function ga4Enabled(config: Config): boolean {
   return Boolean(config.GA4_MEASUREMENT_ID && config.GA4_API_SECRET);
 }
@@ -258,5 +267,7 @@ export type AppEnv = {
   Variables: {
     /** The Worker's settings, parsed by the app's first middleware (src/app.ts). */
     settings: ConfigResult;
+    /** Under /admin only: the sources whose settings are complete (src/app.ts), for the source filter. */
+    readySources?: string[];
   };
 };

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { importPipeline } from "./bundle.mjs";
+import { measureBundle } from "./bundle-size.mjs";
 import { measureCost } from "./cost.mjs";
 import { measureCpu } from "./cpu.mjs";
 import { measureHttp } from "./http.mjs";
@@ -247,20 +248,38 @@ function consumerSection(cost) {
   ].join("\n");
 }
 
+function bundleSection(bundle) {
+  const kib = (bytes) => `${f1(bytes / 1024)} KiB`;
+  return [
+    "## 5. The bundle",
+    "",
+    "`wrangler deploy --dry-run` of the Worker (scripts/bench/bundle-size.mjs): " +
+      `**${f2(bundle.uploadKiB)} KiB, ${f2(bundle.gzipKiB)} KiB gzipped** as wrangler reports the upload. ` +
+      "Bytes each package adds, from esbuild's metafile:",
+    "",
+    table(
+      ["package", "in the bundle"],
+      bundle.packages.map((p) => [p.name, kib(p.bytes)]),
+    ),
+  ].join("\n");
+}
+
 async function main() {
   const started = Date.now();
   const logDir = tempDir("bench-logs");
   console.error(`tagrelay bench: wrangler logs in ${logDir}`);
   const pipeline = await importPipeline();
-  console.error("1/3 CPU per webhook (Node)…");
+  console.error("1/4 CPU per webhook (Node)…");
   const webCrypto = await measureCpu(pipeline);
   // A fresh module instance, so no HMAC key imported through Node's WebCrypto is cached.
   const syncCrypto = await withSyncCrypto(async () => measureCpu(await importPipeline()));
   const cpu = { webCrypto, syncCrypto };
-  console.error("2/3 ingest over HTTP (wrangler dev ×3)…");
+  console.error("2/4 ingest over HTTP (wrangler dev ×3)…");
   const http = await measureHttp(pipeline, { logDir });
-  console.error("3/3 binding operations and the consumer (wrangler dev, counting bindings)…");
+  console.error("3/4 binding operations and the consumer (wrangler dev, counting bindings)…");
   const cost = await measureCost(pipeline, { logDir, batch: BATCH });
+  console.error("4/4 the bundle (wrangler deploy --dry-run)…");
+  const bundle = measureBundle();
   const report = [
     `# tagrelay benchmarks — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     "",
@@ -275,6 +294,8 @@ async function main() {
     costSection(cost, cpu),
     "",
     consumerSection(cost),
+    "",
+    bundleSection(bundle),
     "",
   ].join("\n");
   console.log(report);

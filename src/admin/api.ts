@@ -4,16 +4,23 @@ import { logInfo } from "../lib/log";
 import { rejectedReply } from "../lib/reply";
 import { EventFilter, eventStory, listEvents } from "../store/admin-queries";
 import { adminStats } from "../store/admin-stats";
+import { recentRejections } from "../store/recent-rejections";
 import { type AdminEnv, requireAdmin } from "./auth";
 import { REPLAY_HOW, ReplayRequest, replayDeliveries } from "./replay";
 import { jsonOf } from "./request-body";
+import { requireValidSettings } from "./settings-check";
 
 /** The JSON admin API: the same data as the page, for scripts and curl. */
 export const adminApi = new Hono<AdminEnv>();
 
-adminApi.use("*", requireAdmin("api"));
+adminApi.use("*", requireAdmin("api"), requireValidSettings("api"));
 
 adminApi.get("/stats", async (c) => c.json(await adminStats(c.env.DB)));
+
+/** The last refusals per source as the instance answering saw them (kept in its memory only). */
+adminApi.get("/rejections", (c) =>
+  c.json({ seenBy: "this Worker instance", rejections: recentRejections() }),
+);
 
 adminApi.get("/events", async (c) => {
   const filter = EventFilter.safeParse(c.req.query());

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { adminTokenOf } from "../config";
 import { timingSafeEqualText } from "../lib/crypto";
 import { rejectedReply } from "../lib/reply";
 import type { AdminEnv } from "./env";
@@ -12,10 +13,13 @@ export type { AdminEnv } from "./env";
 
 type AdminContext = Context<AdminEnv>;
 
-/** Without ADMIN_TOKEN there is no admin at all: every /admin path is a plain 404. */
+/**
+ * Without ADMIN_TOKEN there is no admin at all: every /admin path is a plain 404. With a valid
+ * ADMIN_TOKEN and other settings invalid, the admin signs its owner in to say what is wrong.
+ */
 export const adminEnabled: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const loaded = c.var.settings;
-  const token = loaded.ok ? loaded.value.ADMIN_TOKEN : undefined;
+  const token = loaded.ok ? loaded.value.ADMIN_TOKEN : adminTokenOf(c.env);
   if (!token) return rejectedReply(c, "not found", 404);
   c.set("adminToken", token);
   await next();

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { errorText } from "../lib/errors";
 import { logError } from "../lib/log";
 import { queueMessageOf } from "../model/queue-message";

@@ -4,23 +4,29 @@ import { logInfo } from "../lib/log";
 import { rejectedReply } from "../lib/reply";
 import { EventFilter, eventStory, listEvents } from "../store/admin-queries";
 import { adminStats } from "../store/admin-stats";
+import { recentRejections } from "../store/recent-rejections";
 import { adminApi } from "./api";
 import { type AdminEnv, adminEnabled, checkToken, foreignOrigin, requireAdmin } from "./auth";
 import { adminHeaders } from "./headers";
+import { withModeBanner } from "./modes";
 import { statusPage } from "./pages/status-page";
 import { storyPage } from "./pages/story-page";
 import { ReplayRequest, replayDeliveries } from "./replay";
 import { capAdminBody, formOf } from "./request-body";
 import { endSession, issueSession, SESSION_COOKIE, SESSION_SECONDS } from "./session";
+import { requireValidSettings } from "./settings-check";
 
 const COOKIE = { httpOnly: true, secure: true, sameSite: "Strict", path: "/admin" } as const;
 
 /** `/admin`: the status page, its login, and the JSON API under `/admin/api`. */
 export const admin = new Hono<AdminEnv>();
 const page = requireAdmin("page");
+/** A page that needs valid settings: signed in, then the settings' problems if there are any. */
+const settledPage = [page, requireValidSettings("page")] as const;
 
-// In this order: headers on every answer, 404 without ADMIN_TOKEN, then the body cap (413).
-admin.use("*", adminHeaders, adminEnabled, capAdminBody);
+// In this order: headers on every answer, 404 without ADMIN_TOKEN, then the body cap (413); the
+// mode banner goes on every page rendered below.
+admin.use("*", adminHeaders, adminEnabled, capAdminBody, withModeBanner);
 
 admin.post("/login", async (c) => {
   if (foreignOrigin(c)) return rejectedReply(c, "cross-origin request", 403);
@@ -44,7 +50,7 @@ admin.route("/api", adminApi);
 const replayedNotice = (value: string | undefined) =>
   value && /^\d+$/.test(value) ? `Replay queued for ${value} order(s).` : undefined;
 
-admin.get("/", page, async (c) => {
+admin.get("/", ...settledPage, async (c) => {
   const parsed = EventFilter.safeParse(
     Object.fromEntries(
       Object.entries(c.req.query()).filter(([key, value]) => key !== "replayed" && value !== ""),
@@ -53,16 +59,26 @@ admin.get("/", page, async (c) => {
   const filter = parsed.success ? parsed.data : EventFilter.parse({});
   const [stats, events] = await Promise.all([adminStats(c.env.DB), listEvents(c.env.DB, filter)]);
   const notice = parsed.success ? replayedNotice(c.req.query("replayed")) : "That search was not understood.";
-  return c.html(statusPage({ stats, events, filter, csrf: c.get("csrf") ?? "", notice }));
+  return c.html(
+    statusPage({
+      stats,
+      events,
+      filter,
+      csrf: c.get("csrf") ?? "",
+      notice,
+      rejections: recentRejections(),
+      sources: c.var.readySources ?? [],
+    }),
+  );
 });
 
-admin.get("/events/:id", page, async (c) => {
+admin.get("/events/:id", ...settledPage, async (c) => {
   const story = await eventStory(c.env.DB, c.req.param("id"));
   if (!story) return rejectedReply(c, "no such event", 404);
   return c.html(storyPage(story, c.get("csrf") ?? "", replayedNotice(c.req.query("replayed"))));
 });
 
-admin.post("/replay", page, async (c) => {
+admin.post("/replay", ...settledPage, async (c) => {
   const form = await formOf(c);
   const eventId = form.eventId || undefined;
   const request = ReplayRequest.safeParse(eventId ? { eventIds: [eventId] } : { status: form.status });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { issueText } from "../lib/issue";
 import { fail, ok, type Result } from "../lib/result";
 

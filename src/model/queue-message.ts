@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * What the events Queue carries: the event's id, never the event. The event lives in its D1

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 const isOneOf = <T extends string>(list: readonly T[], value: string): value is T =>
   (list as readonly string[]).includes(value);

@@ -28,6 +28,10 @@ export function bindSecrets(
   return { ok: true, bindings };
 }
 
+/** What to check when the credential is right but the shop the request names is not one it speaks for. */
+export const shopBindingHint = (settings: { secret: string; shop: string }) =>
+  `check ${settings.shop}, or the shop= part of ${settings.secret}: the request names a shop this secret does not speak for`;
+
 /** A source's setup problem as far as its secrets go: the fix that names the setting, or none. */
 export const bindingProblem = (bound: Bindings): string | undefined => (bound.ok ? undefined : bound.fix);
 

@@ -68,7 +68,8 @@ type Said<Reason> = { reason: Reason; detail?: string } & WebhookMeta;
 
 /** What a source makes of one authenticated (or refused) webhook. */
 export type SourceVerdict =
-  | ({ outcome: "rejected" } & Said<RefusalReason>)
+  /** `hint`: what the owner should check, naming the setting (for the log and /admin, never the reply). */
+  | ({ outcome: "rejected"; hint?: string } & Said<RefusalReason>)
   | ({ outcome: "ignored" | "ping"; reply?: Record<string, unknown> } & Said<ReplyReason>)
   | ({
       outcome: "events";
@@ -94,10 +95,11 @@ export interface WebhookSource {
   handle(request: WebhookRequest, config: Config): Promise<SourceVerdict>;
 }
 
-export const unauthorized = (detail: string, meta: WebhookMeta = {}): SourceVerdict => ({
+export const unauthorized = (detail: string, meta: WebhookMeta = {}, hint?: string): SourceVerdict => ({
   outcome: "rejected",
   reason: "unauthorized",
   detail,
+  hint,
   ...meta,
 });
 

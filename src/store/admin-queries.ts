@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { checkGaClientId } from "../lib/ga-client-id";
 import { type CommerceEvent, readStoredEvent } from "../model/commerce-event";
 import { DeliveryStatus } from "../model/statuses";
@@ -86,6 +86,13 @@ async function deliveriesOf(db: D1Database, ids: string[]): Promise<Map<string, 
 const fromPayload = (path: string) =>
   `CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, ${path}) END`;
 
+/**
+ * The event's order number, or else the one another event of the same order carries: a Shopify
+ * refund's body names its order by id only, the purchase recorded its number (`#1001`).
+ */
+const ORDER_NUMBER = `COALESCE(e.order_number, (SELECT o.order_number FROM events o
+  WHERE o.source = e.source AND o.shop = e.shop AND o.order_id = e.order_id AND o.order_number IS NOT NULL LIMIT 1))`;
+
 /** Recent conversions, newest first, each with every destination's ledger row. */
 export async function listEvents(db: D1Database, filter: EventFilter): Promise<EventListItem[]> {
   const where: string[] = [];
@@ -104,13 +111,15 @@ export async function listEvents(db: D1Database, filter: EventFilter): Promise<E
   }
   if (filter.q) {
     const q = filter.q.replace(/^#/, "");
+    // An order number finds every event of that order: a Shopify refund does not carry it itself.
     where.push(
-      `(e.order_id = ${bind(q)} OR e.order_number = ${bind(q)} OR e.order_number = ${bind(`#${q}`)})`,
+      `(e.order_id = ${bind(q)} OR (e.source, e.shop, e.order_id) IN
+         (SELECT source, shop, order_id FROM events WHERE order_number IN (${bind(q)}, ${bind(`#${q}`)})))`,
     );
   }
   const rows = await db
     .prepare(
-      `SELECT e.id, e.source, e.shop, e.kind, e.order_id, e.order_number, e.received_at, e.test,
+      `SELECT e.id, e.source, e.shop, e.kind, e.order_id, ${ORDER_NUMBER} AS order_number, e.received_at, e.test,
          ${fromPayload("'$.order.currency'")} AS currency,
          COALESCE(${fromPayload("'$.refund.value'")}, ${fromPayload("'$.order.value'")}) AS value
        FROM events e ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
@@ -191,10 +200,14 @@ function gaClientIdSource(event: CommerceEvent): EventSummary["gaClientId"] {
 /** One event's whole story, without identity hashes or any personal data. */
 export async function eventStory(db: D1Database, id: string): Promise<EventStory | undefined> {
   const row = await db
-    .prepare("SELECT id, received_at, topic, webhook_id, enqueue_error, payload FROM events WHERE id = ?1")
+    .prepare(
+      `SELECT e.id, e.received_at, e.topic, e.webhook_id, e.enqueue_error, e.payload, ${ORDER_NUMBER} AS order_number
+       FROM events e WHERE e.id = ?1`,
+    )
     .bind(id)
     .first<{
       id: string;
+      order_number: string | null;
       received_at: string;
       topic: string | null;
       webhook_id: string | null;
@@ -221,7 +234,7 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
       shop: event.shop,
       occurredAt: event.occurredAt,
       orderId: event.order.id,
-      orderNumber: event.order.number ?? null,
+      orderNumber: event.order.number ?? row.order_number,
       value: event.refund?.value ?? event.order.value,
       currency: event.order.currency,
       items: event.order.items.length,

@@ -1,33 +1,19 @@
-import { execFile, spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOP, shopifyJson, shopifyOrder } from "../fixtures/shopify.ts";
 import { chromiumInstalled, launchChromium } from "../node/chromium.mjs";
+import { ROOT, startWranglerDev, waitFor } from "../node/wrangler-dev.mjs";
 
 const hasChromium = chromiumInstalled("browser test");
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const wrangler = join(root, "node_modules/.bin/wrangler");
-const screenshots = join(root, "test-results");
+const screenshots = join(ROOT, "test-results");
 const TOKEN = "browser-test-admin-token-0123456789";
 const SECRET = "browser-test-shopify-secret";
 const ORDER_IDS = ["9300000000000000001", "9300000000000000002", "9300000000000000003"];
-
-const run = promisify(execFile);
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** GA4 always takes the hit; Meta rejects every event (code 100) until `meta.broken` is cleared. */
 async function startDestinations() {
@@ -48,20 +34,9 @@ async function startDestinations() {
   return { meta, base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
 
-async function waitFor(check, what, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () => {
   let dir;
-  let dev;
-  let devOutput = "";
+  let worker;
   let base;
   let destinations;
   let context;
@@ -82,66 +57,28 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
   };
   const api = async (path) =>
     (await fetch(`${base}/admin/api${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
-  const d1 = async (sql) => {
-    const persist = ["--local", "--persist-to", join(dir, "state")];
-    const { stdout } = await run(wrangler, ["d1", "execute", "DB", ...persist, "--json", "--command", sql], {
-      cwd: root,
-    });
-    return JSON.parse(stdout)[0].results;
-  };
+  const d1 = (sql) => worker.d1(sql);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "tagrelay-browser-"));
     destinations = await startDestinations();
-    // Its own env file: the developer's .dev.vars is neither read nor touched.
-    const envFile = join(dir, "browser.env");
-    await writeFile(
-      envFile,
-      [
-        `ADMIN_TOKEN=${TOKEN}`,
-        `SHOPIFY_WEBHOOK_SECRET=${SECRET}`,
-        `SHOPIFY_SHOP=${SHOP}`,
-        "GA4_MEASUREMENT_ID=G-BROWSER",
-        "GA4_API_SECRET=browser-ga4-secret",
-        `GA4_ENDPOINT=${destinations.base}/mp/collect`,
-        "META_PIXEL_ID=4242",
-        "META_ACCESS_TOKEN=browser-meta-token",
-        `META_ENDPOINT=${destinations.base}`,
-      ].join("\n"),
-    );
-    const persist = ["--persist-to", join(dir, "state")];
-    await run(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persist], {
-      cwd: root,
+    worker = await startWranglerDev({
+      ADMIN_TOKEN: TOKEN,
+      SHOPIFY_WEBHOOK_SECRET: SECRET,
+      SHOPIFY_SHOP: SHOP,
+      GA4_MEASUREMENT_ID: "G-BROWSER",
+      GA4_API_SECRET: "browser-ga4-secret",
+      GA4_ENDPOINT: `${destinations.base}/mp/collect`,
+      META_PIXEL_ID: "4242",
+      META_ACCESS_TOKEN: "browser-meta-token",
+      META_ENDPOINT: destinations.base,
     });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dev = spawn(
-      wrangler,
-      [
-        "dev",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--inspector-port",
-        String(await freePort()),
-        ...persist,
-        "--env-file",
-        envFile,
-      ],
-      { cwd: root, detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" } },
-    );
-    for (const stream of [dev.stdout, dev.stderr]) stream.on("data", (chunk) => (devOutput += chunk));
-    await waitFor(
-      async () => (await fetch(`${base}/health`)).ok,
-      `wrangler dev on ${base}\n${devOutput}`,
-      40_000,
-    );
+    base = worker.base;
   }, 60_000);
 
   afterAll(async () => {
     await context?.close();
-    if (dev?.exitCode === null) process.kill(-dev.pid, "SIGTERM");
+    await worker?.stop();
     destinations?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -191,6 +128,10 @@ describe.skipIf(!hasChromium)("admin page in Chromium against wrangler dev", () 
       events: await cell("events"),
     }).toEqual({ accepted: "3", duplicate: "1", rejected: "1", events: String(stored) });
     expect(await page.locator("svg[aria-label='meta deliveries by status']").count()).toBe(1);
+    // The 401 above, with what to check: the page shows the log line's hint.
+    expect(await page.locator("ul.rejections[data-source=shopify] .hint").first().textContent()).toContain(
+      "check SHOPIFY_WEBHOOK_SECRET",
+    );
     await page.screenshot({ path: join(screenshots, "admin-status.png"), fullPage: true });
 
     await page.fill("input[name=q]", "9002");

@@ -1,5 +1,6 @@
-import { html } from "hono/html";
+import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { CARDS_STYLE } from "./cards-style";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -29,7 +30,7 @@ export function layout(title: string, body: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${title} · tagrelay</title>
-<style>${STYLE}</style>
+<style>${raw(STYLE + CARDS_STYLE)}</style>
 </head>
 <body><main>${body}</main></body>
 </html>`;

@@ -42,14 +42,14 @@ ${story.enqueueError ? html`<dt>queue</dt><dd>not queued yet: ${story.enqueueErr
 ${
   story.deliveries.length === 0
     ? html`<p class="muted">No delivery yet: no destination is enabled, or the consumer has not run.</p>`
-    : html`<div class="scroll"><table>
-<tr><th>destination</th><th>status</th><th class="n">attempts</th><th class="n">HTTP</th><th>reason</th><th>first try</th><th>last change</th><th>next try</th></tr>
+    : html`<div class="scroll cards-wrap"><table class="cards" data-table="deliveries">
+<tr class="head"><th>destination</th><th>status</th><th class="n">attempts</th><th class="n">HTTP</th><th>reason</th><th>first try</th><th>last change</th><th>next try</th></tr>
 ${story.deliveries.map(
   (
     d,
-  ) => html`<tr data-destination="${d.destination}"><td>${d.destination}</td><td>${statusBadge(d.status)}</td>
-<td class="n">${d.attempts}</td><td class="n">${d.lastHttpStatus ?? ""}</td><td class="reason">${d.reason ?? ""}</td>
-<td>${shortTime(d.createdAt)}</td><td>${shortTime(d.updatedAt)}</td><td>${shortTime(d.nextAttemptAt)}</td></tr>`,
+  ) => html`<tr data-destination="${d.destination}"><td><strong>${d.destination}</strong></td><td>${statusBadge(d.status)}</td>
+<td class="n" data-label="attempts">${d.attempts}</td><td class="n" data-label="HTTP">${d.lastHttpStatus ?? ""}</td><td class="reason">${d.reason ?? ""}</td>
+<td data-label="first try">${shortTime(d.createdAt)}</td><td data-label="last change">${shortTime(d.updatedAt)}</td><td data-label="next try">${shortTime(d.nextAttemptAt)}</td></tr>`,
 )}
 </table></div>`
 }

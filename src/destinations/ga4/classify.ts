@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { DeliveryOutcome } from "../../model/statuses";
 import { type HttpAnswer, retryableStatusOutcome, unansweredOutcome } from "../http";
 

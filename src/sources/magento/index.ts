@@ -3,7 +3,14 @@ import { toBase64 } from "../../lib/crypto";
 import { decodeUtf8, parseJsonLossless } from "../../lib/json";
 import { logError } from "../../lib/log";
 import { siteHost, siteUrl } from "../../lib/shops";
-import { bindingProblem, bindSecrets, boundShop, shopsSigning, shopsWithSecret } from "../bindings";
+import {
+  bindingProblem,
+  bindSecrets,
+  boundShop,
+  shopBindingHint,
+  shopsSigning,
+  shopsWithSecret,
+} from "../bindings";
 import {
   atShop,
   invalid,
@@ -37,11 +44,9 @@ const CREDENTIAL: Record<Mode, string> = {
 const isIoEvent = (headers: Headers) =>
   headers.has("x-adobe-digital-signature-1") || headers.has("x-adobe-digital-signature-2");
 
+const SETTINGS = { secret: "MAGENTO_WEBHOOK_SECRET", shop: "MAGENTO_URL" };
 const secretBindings = (config: Config) =>
-  bindSecrets(config.MAGENTO_WEBHOOK_SECRET, config.MAGENTO_URL, {
-    secret: "MAGENTO_WEBHOOK_SECRET",
-    shop: "MAGENTO_URL",
-  });
+  bindSecrets(config.MAGENTO_WEBHOOK_SECRET, config.MAGENTO_URL, SETTINGS);
 
 function setupProblem(config: Config): string | undefined {
   const mode = config.MAGENTO_AUTH;
@@ -55,22 +60,53 @@ function setupProblem(config: Config): string | undefined {
   return config.MAGENTO_URL ? undefined : "set MAGENTO_URL";
 }
 
+/** What a refused credential asks the owner to check (the log and /admin say it; the reply never does). */
+const HINTS = {
+  ioEventsOff:
+    "to receive Adobe I/O Events, set MAGENTO_AUTH=io-events and MAGENTO_IO_CLIENT_ID (docs/magento.md)",
+  otherCredential:
+    "check MAGENTO_AUTH: it must name the one way the store's module or Adobe Commerce authenticates (docs/magento.md)",
+  secret:
+    "check MAGENTO_WEBHOOK_SECRET: the secret configured in the store's webhook module (docs/magento.md)",
+  publicKey:
+    "check MAGENTO_PUBLIC_KEY: the public key of the digital signature set under Stores > Settings > Configuration > Adobe Services > Webhooks (docs/magento.md)",
+  ioEvents:
+    "check MAGENTO_PUBLIC_KEY (when set): I/O Events must be signed by Adobe's key or the one pinned there",
+  foreignIoEvent:
+    "check MAGENTO_IO_CLIENT_ID and MAGENTO_IO_PROVIDER_ID: this event is addressed to another Developer Console project or provider",
+  storeShop: "check MAGENTO_URL: X-Tagrelay-Shop must name the store it names",
+};
+
 /** Adobe I/O Events sign with one key pair for every customer: they are only ever let in on purpose. */
 function screen(headers: Headers, config: Config): SourceVerdict | undefined {
   const mode = config.MAGENTO_AUTH;
+  const unverified = { topic: mode, shop: siteHost(headers.get("x-tagrelay-shop")) };
   if (isIoEvent(headers) && !ioEventsEnabled(config)) {
-    return unauthorized("Adobe I/O Events are not enabled: MAGENTO_AUTH=io-events and MAGENTO_IO_CLIENT_ID");
+    return unauthorized(
+      "Adobe I/O Events are not enabled: MAGENTO_AUTH=io-events and MAGENTO_IO_CLIENT_ID",
+      unverified,
+      HINTS.ioEventsOff,
+    );
   }
   const credential = mode === "io-events" ? isIoEvent(headers) : headers.has(CREDENTIAL[mode]);
-  if (!credential) return unauthorized(`MAGENTO_AUTH=${mode} expects the ${CREDENTIAL[mode]} header`);
+  if (!credential) {
+    return unauthorized(
+      `MAGENTO_AUTH=${mode} expects the ${CREDENTIAL[mode]} header`,
+      unverified,
+      HINTS.otherCredential,
+    );
+  }
   return undefined;
 }
 
 type Auth = { ok: true; shops: Set<string> } | { ok: false; verdict: SourceVerdict };
 
-const refused = (detail: string): Auth => ({ ok: false, verdict: unauthorized(detail) });
-const storeShop = (config: Config, valid: boolean, detail: string): Auth =>
-  valid && config.MAGENTO_URL ? { ok: true, shops: new Set([config.MAGENTO_URL]) } : refused(detail);
+const refused = (detail: string, hint?: string): Auth => ({
+  ok: false,
+  verdict: unauthorized(detail, {}, hint),
+});
+const storeShop = (config: Config, valid: boolean, detail: string, hint?: string): Auth =>
+  valid && config.MAGENTO_URL ? { ok: true, shops: new Set([config.MAGENTO_URL]) } : refused(detail, hint);
 
 async function authenticateIoEvent(headers: Headers, bytes: Uint8Array, config: Config): Promise<Auth> {
   const signatures = [headers.get("x-adobe-digital-signature-1"), headers.get("x-adobe-digital-signature-2")];
@@ -80,6 +116,7 @@ async function authenticateIoEvent(headers: Headers, bytes: Uint8Array, config: 
       config,
       await verifyRsaSignatures([bytes], signatures, keys),
       "invalid I/O Events signature",
+      HINTS.ioEvents,
     );
   }
   const fetched = await Promise.all(
@@ -99,7 +136,7 @@ async function authenticateIoEvent(headers: Headers, bytes: Uint8Array, config: 
       verdict: { outcome: "rejected", reason: "signing key unavailable" },
     };
   }
-  return refused("invalid I/O Events signature");
+  return refused("invalid I/O Events signature", HINTS.ioEvents);
 }
 
 async function authenticate(headers: Headers, bytes: Uint8Array, config: Config): Promise<Auth> {
@@ -114,10 +151,10 @@ async function authenticate(headers: Headers, bytes: Uint8Array, config: Config)
       [headers.get("x-adobe-commerce-webhook-signature")],
       keys,
     );
-    return storeShop(config, signed, "signature does not match MAGENTO_PUBLIC_KEY");
+    return storeShop(config, signed, "signature does not match MAGENTO_PUBLIC_KEY", HINTS.publicKey);
   }
   const bound = secretBindings(config);
-  if (!bound.ok) return refused(bound.fix);
+  if (!bound.ok) return refused(bound.fix, bound.fix);
   const given = headers.get(CREDENTIAL[mode])?.trim() ?? "";
   const shops =
     mode === "hmac"
@@ -125,7 +162,7 @@ async function authenticate(headers: Headers, bytes: Uint8Array, config: Config)
       : shopsWithSecret((mode === "basic" ? basicPassword(given) : given) ?? "", bound.bindings);
   return shops.size
     ? { ok: true, shops }
-    : refused(`${CREDENTIAL[mode]} does not match MAGENTO_WEBHOOK_SECRET`);
+    : refused(`${CREDENTIAL[mode]} does not match MAGENTO_WEBHOOK_SECRET`, HINTS.secret);
 }
 
 /**
@@ -200,7 +237,13 @@ export const magento: WebhookSource = {
     // The shop header is not signed: it may only pick among the shops the credential is bound to.
     const claimed = claimedHeader === null ? undefined : (siteHost(claimedHeader) ?? "");
     const shop = boundShop(claimed, auth.shops);
-    if (!shop) return unauthorized("X-Tagrelay-Shop is not a shop bound to this credential", unverified);
+    if (!shop) {
+      return unauthorized(
+        "X-Tagrelay-Shop is not a shop bound to this credential",
+        unverified,
+        mode === "rsa" || mode === "io-events" ? HINTS.storeShop : shopBindingHint(SETTINGS),
+      );
+    }
 
     const decoded = decodeUtf8(bytes);
     if (!decoded.ok) return refuse("malformed payload", "body is not valid UTF-8", { topic: mode, shop });
@@ -210,7 +253,7 @@ export const magento: WebhookSource = {
     const deliveryId = deliveryIdOf(headers, body);
     if (mode === "io-events") {
       const foreign = foreignIoEvent(body, config);
-      if (foreign) return unauthorized(foreign, { topic: mode, shop, deliveryId });
+      if (foreign) return unauthorized(foreign, { topic: mode, shop, deliveryId }, HINTS.foreignIoEvent);
     }
     const entity = (mode === "io-events" ? ioEventEntity(body) : undefined) ?? keyedEntity(body, mode);
     if (!entity) {

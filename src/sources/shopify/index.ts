@@ -2,7 +2,7 @@ import type { Config } from "../../config";
 import { decodeUtf8, type ParseResult, parseJsonLossless } from "../../lib/json";
 import { shopifyShopName, siteUrl } from "../../lib/shops";
 import { parseRailsXml } from "../../lib/xml";
-import { bindingProblem, bindSecrets, boundShop, shopsSigning } from "../bindings";
+import { bindingProblem, bindSecrets, boundShop, shopBindingHint, shopsSigning } from "../bindings";
 import {
   atShop,
   invalid,
@@ -16,11 +16,20 @@ import {
 import { shopifyCancellation, shopifyPurchase, shopifyRefund } from "./normalize";
 import { ShopifyOrder, ShopifyRefund } from "./schema";
 
+const SETTINGS = { secret: "SHOPIFY_WEBHOOK_SECRET", shop: "SHOPIFY_SHOP" };
 const bindings = (config: Config) =>
-  bindSecrets(config.SHOPIFY_WEBHOOK_SECRET, config.SHOPIFY_SHOP, {
-    secret: "SHOPIFY_WEBHOOK_SECRET",
-    shop: "SHOPIFY_SHOP",
-  });
+  bindSecrets(config.SHOPIFY_WEBHOOK_SECRET, config.SHOPIFY_SHOP, SETTINGS);
+
+/** What a refused signature asks the owner to check (the log and /admin say it; the reply never does). */
+const HINTS = {
+  // Shopify signs every webhook it sends, whoever created it.
+  noSignature:
+    "Shopify signs every webhook it sends: this request did not come from Shopify's webhook delivery",
+  // A store's own webhooks, and its "Send test notification", are signed with the store's key, an
+  // app's subscriptions with the app's client secret (shopify/shopify-app-template-php#64).
+  mismatch:
+    "check SHOPIFY_WEBHOOK_SECRET: the key under Settings → Notifications → Webhooks for webhooks made in the Shopify admin (and their test notifications), or the app's client secret for an app's webhooks",
+};
 
 /** Shopify's admin lets a store pick JSON or XML per webhook; both give the same object. */
 export function parseShopifyBody(bytes: Uint8Array, contentType: string | null): ParseResult {
@@ -89,12 +98,12 @@ export const shopify: WebhookSource = {
     const deliveryId = headers.get("x-shopify-webhook-id")?.trim().slice(0, 200) || undefined;
     const unverified = { topic, shop: claimed, deliveryId };
     const signature = headers.get("x-shopify-hmac-sha256");
-    if (!signature) return unauthorized("no X-Shopify-Hmac-Sha256 header", unverified);
+    if (!signature) return unauthorized("no X-Shopify-Hmac-Sha256 header", unverified, HINTS.noSignature);
     const bound = bindings(config);
-    if (!bound.ok) return unauthorized(bound.fix, unverified);
+    if (!bound.ok) return unauthorized(bound.fix, unverified, bound.fix);
     const signedFor = await shopsSigning(bytes, signature, bound.bindings);
     if (signedFor.size === 0)
-      return unauthorized("signature does not match SHOPIFY_WEBHOOK_SECRET", unverified);
+      return unauthorized("signature does not match SHOPIFY_WEBHOOK_SECRET", unverified, HINTS.mismatch);
     if (!topic || !claimed || !deliveryId) {
       return invalid(
         "missing webhook headers",
@@ -115,6 +124,7 @@ export const shopify: WebhookSource = {
       return unauthorized(
         "X-Shopify-Shop-Domain is not a shop bound to the secret that signed the body",
         unverified,
+        shopBindingHint(SETTINGS),
       );
     const meta = { topic, shop, deliveryId };
     if (!handledTopic(topic, config))

@@ -3,7 +3,7 @@ import type { Config } from "../../config";
 import { decodeUtf8, parseJsonLossless } from "../../lib/json";
 import { siteHost, siteUrl } from "../../lib/shops";
 import { eventId } from "../../model/commerce-event";
-import { bindingProblem, bindSecrets, boundShop, shopsSigning } from "../bindings";
+import { bindingProblem, bindSecrets, boundShop, shopBindingHint, shopsSigning } from "../bindings";
 import {
   atShop,
   invalid,
@@ -19,11 +19,22 @@ import { WooDeletedOrder, WooOrder } from "./schema";
 /** Order topics whose body is the whole order (`order.deleted` is handled apart). */
 const ORDER_TOPICS = new Set(["order.created", "order.updated", "order.restored"]);
 
+const SETTINGS = { secret: "WOOCOMMERCE_WEBHOOK_SECRET", shop: "WOOCOMMERCE_URL" };
 const bindings = (config: Config) =>
-  bindSecrets(config.WOOCOMMERCE_WEBHOOK_SECRET, config.WOOCOMMERCE_URL, {
-    secret: "WOOCOMMERCE_WEBHOOK_SECRET",
-    shop: "WOOCOMMERCE_URL",
-  });
+  bindSecrets(config.WOOCOMMERCE_WEBHOOK_SECRET, config.WOOCOMMERCE_URL, SETTINGS);
+
+/**
+ * What a refused signature asks the owner to check (the log and /admin say it; the reply never does).
+ * WC_Webhook::deliver signs every delivery; only the ping sent when a webhook is saved is unsigned.
+ */
+const HINTS = {
+  noSignature:
+    "WooCommerce signs every webhook delivery (only the save ping is unsigned): this request did not come from a WooCommerce webhook",
+  // WC_Webhook::generate_signature HMACs with wp_specialchars_decode(secret), and failed_delivery()
+  // disables the webhook once more than 5 deliveries in a row failed.
+  mismatch:
+    "check WOOCOMMERCE_WEBHOOK_SECRET: the Secret field of this webhook under WooCommerce → Settings → Advanced → Webhooks (use letters and digits: WooCommerce decodes &, <, > and quotes in it before signing); more than 5 failures in a row disable the webhook",
+};
 
 /**
  * Saving an active webhook sends `webhook_id=<id>` (a form body, no signature, no X-WC
@@ -96,19 +107,19 @@ export const woocommerce: WebhookSource = {
   setupProblem: (config) => bindingProblem(bindings(config)),
   async handle({ headers, bytes }, config): Promise<SourceVerdict> {
     const signature = headers.get("x-wc-webhook-signature");
-    if (!signature) {
-      if (wooCommercePingId(bytes)) return { outcome: "ping", reason: "delivery URL check" };
-      return unauthorized("no X-WC-Webhook-Signature header");
-    }
     const { topic, conflict } = topicOf(headers);
     const source = headers.get("x-wc-webhook-source");
     const deliveryId = headers.get("x-wc-webhook-delivery-id")?.trim().slice(0, 200) || undefined;
     const unverified = { topic, shop: siteHost(source), deliveryId };
+    if (!signature) {
+      if (wooCommercePingId(bytes)) return { outcome: "ping", reason: "delivery URL check" };
+      return unauthorized("no X-WC-Webhook-Signature header", unverified, HINTS.noSignature);
+    }
     const bound = bindings(config);
-    if (!bound.ok) return unauthorized(bound.fix, unverified);
+    if (!bound.ok) return unauthorized(bound.fix, unverified, bound.fix);
     const signedFor = await shopsSigning(bytes, signature, bound.bindings);
     if (signedFor.size === 0) {
-      return unauthorized("signature does not match WOOCOMMERCE_WEBHOOK_SECRET", unverified);
+      return unauthorized("signature does not match WOOCOMMERCE_WEBHOOK_SECRET", unverified, HINTS.mismatch);
     }
     if (!topic || !source) {
       return invalid(
@@ -132,6 +143,7 @@ export const woocommerce: WebhookSource = {
       return unauthorized(
         "X-WC-Webhook-Source is not a site bound to the secret that signed the body",
         unverified,
+        shopBindingHint(SETTINGS),
       );
     }
     const meta = { topic, shop, deliveryId };
