@@ -4,19 +4,20 @@ import { forgetStaleClients } from "./ledger";
 /**
  * Stores each event in the outbox unless its id is already there, in one D1 round trip. Returns,
  * per event, whether this call inserted it: ON CONFLICT DO NOTHING decides who wins a race.
+ * `recoveredAt` marks events reconciliation stored (no webhook had): the same INSERT writes it.
  */
 export async function insertEvents(
   db: D1Database,
   events: CommerceEvent[],
-  envelope: { topic?: string; deliveryId?: string },
+  envelope: { topic?: string; deliveryId?: string; recoveredAt?: string },
   now: string,
 ): Promise<boolean[]> {
   const results = await db.batch(
     events.map((event) =>
       db
         .prepare(
-          `INSERT INTO events (id, source, shop, kind, order_id, order_number, occurred_at, received_at, test, topic, webhook_id, payload)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO NOTHING`,
+          `INSERT INTO events (id, source, shop, kind, order_id, order_number, occurred_at, received_at, test, topic, webhook_id, payload, recovered_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (id) DO NOTHING`,
         )
         .bind(
           event.id,
@@ -31,6 +32,7 @@ export async function insertEvents(
           envelope.topic ?? null,
           envelope.deliveryId ?? null,
           JSON.stringify(event),
+          envelope.recoveredAt ?? null,
         ),
     ),
   );
