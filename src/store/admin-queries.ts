@@ -152,6 +152,8 @@ export type EventStory = {
   receivedAt: string;
   /** The webhook that stored it; later deliveries of the same order are duplicates and leave no row. */
   webhook: { topic: string | null; webhookId: string | null };
+  /** When reconciliation stored it because no webhook had; null when a webhook did. */
+  recoveredAt: string | null;
   enqueueError: string | null;
   deliveries: DeliveryRow[];
 } & (
@@ -183,7 +185,9 @@ const ATTRIBUTION_KEYS = ["gaClientId", "gaSessionId", "fbp", "fbc", "gclid", "l
 /** One event's whole story, without identity hashes or any personal data. */
 export async function eventStory(db: D1Database, id: string): Promise<EventStory | undefined> {
   const row = await db
-    .prepare("SELECT id, received_at, topic, webhook_id, enqueue_error, payload FROM events WHERE id = ?1")
+    .prepare(
+      "SELECT id, received_at, topic, webhook_id, enqueue_error, payload, recovered_at FROM events WHERE id = ?1",
+    )
     .bind(id)
     .first<{
       id: string;
@@ -192,6 +196,7 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
       webhook_id: string | null;
       enqueue_error: string | null;
       payload: string;
+      recovered_at: string | null;
     }>();
   if (!row) return undefined;
   const stored = readStoredEvent(row.payload);
@@ -200,6 +205,7 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
     id: row.id,
     receivedAt: row.received_at,
     webhook: { topic: row.topic, webhookId: row.webhook_id },
+    recoveredAt: row.recovered_at,
     enqueueError: row.enqueue_error,
   };
   const tail = { deliveries: deliveries.get(id) ?? [] };
