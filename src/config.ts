@@ -180,8 +180,11 @@ const ConfigSchema = z.object({
   WOOCOMMERCE_CONSUMER_SECRET: text,
   /** The access token of a Magento integration with the Sales → Orders (and Credit Memos) resources. */
   MAGENTO_API_TOKEN: text,
-  /** Orders one run lists per source at most (a run every 10 minutes); the rest waits for the next run. */
-  RECONCILE_ORDERS_PER_RUN: positiveInt(50),
+  /**
+   * Orders one run reads per source at most (a run every 10 minutes); the rest waits for the next
+   * run. 20 keeps a run near Workers Free's 10 ms of CPU (an order costs about what its webhook does).
+   */
+  RECONCILE_ORDERS_PER_RUN: positiveInt(20),
   /** How far back the first run lists (7 days: Meta takes events up to 7 days old). */
   RECONCILE_LOOKBACK_HOURS: positiveInt(168),
   /** Each listing starts this much before where the previous one ended, for changes the shop saved late. */

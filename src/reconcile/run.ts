@@ -21,8 +21,8 @@ const LEASE_MS = 5 * 60_000;
 export const WEBHOOK_GRACE_MS = 5 * 60_000;
 /**
  * Pages per source and run, whatever RECONCILE_ORDERS_PER_RUN allows: each page is a subrequest and
- * Workers Free allows 50 per invocation (the default 50 orders take 1 page of WooCommerce or
- * Magento and 10 of Shopify).
+ * Workers Free allows 50 per invocation (the default 20 orders take 1 page of WooCommerce or
+ * Magento and 4 of Shopify).
  */
 const MAX_PAGES_PER_RUN = 25;
 /** The Queue takes at most 100 messages in one send. */
