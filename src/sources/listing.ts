@@ -4,8 +4,9 @@ import { errorText } from "../lib/errors";
 import { decodeUtf8, parseJsonLossless } from "../lib/json";
 import { fail, ok, type Result } from "../lib/result";
 import { retryAfterSeconds } from "../lib/retry-after";
+import { eventId } from "../model/commerce-event";
 import type { SourceName } from "../model/statuses";
-import type { NormalizedEvent } from "./types";
+import { type NormalizedEvent, schemaProblem } from "./types";
 
 /*
  * Listing a shop's orders through its own API, read-only, for reconciliation: each source's
@@ -204,4 +205,88 @@ export function repeatsPrevious(position: ListingPosition, ids: string[]): boole
 /** An instant as ISO 8601 UTC with milliseconds: the one form positions compare in. */
 export function isoInstant(value: string | number | Date): string {
   return new Date(value).toISOString();
+}
+
+/**
+ * An order the API lists whose body fails the webhook's schema: counted as the shop's order and as
+ * the purchase it would be, stored nowhere, with the field and rule as its note.
+ */
+export function invalidOrder(
+  source: SourceName,
+  shop: string,
+  head: { orderId: string; updatedAt: string; placedAt: string },
+  problem: string,
+): ListedOrder {
+  return {
+    ...head,
+    purchaseId: eventId(source, shop, "purchase", head.orderId),
+    note: `invalid order: ${problem}`,
+    events: [],
+  };
+}
+
+/** An order's body read with the webhook's schema, or the invalid order it is listed as (see invalidOrder). */
+export function orderOrInvalid<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  source: SourceName,
+  shop: string,
+  head: { orderId: string; updatedAt: string; placedAt: string },
+): Result<z.infer<S>, ListedOrder> {
+  const order = schema.safeParse(raw);
+  return order.success ? ok(order.data) : fail(invalidOrder(source, shop, head, schemaProblem(order.error)));
+}
+
+/** One order of a page-numbered API's page: its id and last change (ISO), and its body as listed. */
+export interface PageEntry<T> {
+  id: string;
+  updatedAt: string;
+  head: T;
+  raw: unknown;
+}
+
+/**
+ * The page of a page-numbered listing (WooCommerce, Magento), once the API's answer passed its
+ * page-level check: refused when it repeats the page the position came from, its orders not yet
+ * seen read in the API's order, and the position after it (see nextPagePosition).
+ */
+export async function readNumberedPage<T>(
+  position: ListingPosition,
+  entries: PageEntry<T>[],
+  more: boolean,
+  read: (entry: PageEntry<T>) => Promise<ListedOrder>,
+): Promise<Result<ListingPage, ListingFailure>> {
+  if (
+    repeatsPrevious(
+      position,
+      entries.map((e) => e.id),
+    )
+  ) {
+    return fail({ reason: "the shop API returned the same page again", retryable: false });
+  }
+  const orders: ListedOrder[] = [];
+  for (const entry of unseen(position, entries)) orders.push(await read(entry));
+  return ok({ orders, next: nextPagePosition(position, entries, more) });
+}
+
+/**
+ * A page-numbered API's page: one GET with retries, checked against the page's documented shape
+ * before any order on it is read. `json` is the page as parsed, for each order's own schema.
+ */
+export async function getCheckedPage<S extends z.ZodType>(
+  url: URL,
+  headers: Record<string, string>,
+  credentials: string,
+  shape: S,
+  options: FetchOptions,
+): Promise<Result<{ page: z.infer<S>; json: unknown; headers: Headers }, ListingFailure>> {
+  const fetched = await withRetries(
+    () => fetchJson(url, { headers: { accept: "application/json", ...headers } }, credentials, options.now),
+    options.wait,
+  );
+  if (!fetched.ok) return fetched;
+  const page = shape.safeParse(fetched.value.json);
+  if (!page.success)
+    return fail({ reason: `malformed page: ${schemaProblem(page.error)}`, retryable: false });
+  return ok({ page: page.data, json: fetched.value.json, headers: fetched.value.headers });
 }

@@ -2,7 +2,9 @@ import { createExecutionContext, createScheduledController, env } from "cloudfla
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { MAGENTO_SHOP, magentoOrder } from "../fixtures/magento";
-import { type MagentoRecord, mockShops, type WooRecord } from "../fixtures/shop-apis";
+import { type MagentoRecord, mockShops, type ShopifyRecord, type WooRecord } from "../fixtures/shop-apis";
+import { SHOP } from "../fixtures/shopify";
+import { shopifyGraphqlOrder } from "../fixtures/shopify-graphql";
 import { WOO_SHOP, wooDate, wooOrder, wooRequest } from "../fixtures/woocommerce";
 import { fetchWith, recordingQueue } from "../helpers";
 import {
@@ -199,6 +201,24 @@ describe("a reconciliation run", () => {
     await worker.scheduled(controller, runEnv, createExecutionContext());
     expect(await recoveredAt(wooPurchase(7701))).toBe(iso(NOW));
     expect(runEnv.EVENTS_QUEUE.sent).toContainEqual({ eventId: wooPurchase(7701) });
+  });
+
+  it("stores a cancelled order no webhook brought as its purchase and then its reversal", async () => {
+    const { shops } = mockShops();
+    const placed = iso(NOW - 5 * HOUR);
+    shops.shopify = [
+      shopifyGraphqlOrder({
+        id: "7801",
+        createdAt: placed,
+        updatedAt: iso(NOW - HOUR),
+        cancelledAt: iso(NOW - HOUR),
+      }),
+    ] as ShopifyRecord[];
+    const { bySource } = await runOnce(reconcileEnv(), { now: NOW, sources: ["shopify"] });
+    expect(bySource.shopify).toMatchObject({ status: "caught up", listed: 1, recovered: 2, skipped: {} });
+    expect(
+      await storedCount([`shopify:${SHOP}:purchase:7801`, `shopify:${SHOP}:refund:cancel-7801`]),
+    ).toEqual([1, 1]);
   });
 
   it("lets one run at a time list a source", async () => {

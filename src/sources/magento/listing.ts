@@ -1,22 +1,19 @@
 import { z } from "zod";
 import type { Config } from "../../config";
 import { joinUrl } from "../../lib/endpoints";
-import { fail, ok, type Result } from "../../lib/result";
-import { eventId } from "../../model/commerce-event";
+import { ok, type Result } from "../../lib/result";
 import {
-  fetchJson,
+  getCheckedPage,
   isoInstant,
   type ListedOrder,
   type ListingFailure,
   type ListingPage,
-  nextPagePosition,
   type OrderListing,
-  repeatsPrevious,
-  unseen,
-  withRetries,
+  orderOrInvalid,
+  type PageEntry,
+  readNumberedPage,
 } from "../listing";
 import { NumericId } from "../schema-values";
-import { schemaProblem } from "../types";
 import { magentoTime } from "./normalize";
 import { magentoOrderPurchase } from "./order-events";
 import { MagentoOrder } from "./schema";
@@ -30,36 +27,31 @@ const Page = z.object({
   items: z.array(z.looseObject({ entity_id: NumericId, updated_at: z.string(), created_at: z.string() })),
   total_count: z.number().int().nonnegative(),
 });
+type Head = z.infer<typeof Page>["items"][number];
 
 /** Magento stores and compares "YYYY-MM-DD HH:MM:SS" in UTC. */
 const magentoDate = (instant: string) => new Date(instant).toISOString().slice(0, 19).replace("T", " ");
 const instantOf = (value: string) => isoInstant(magentoTime(value));
 
-async function listedOrder(
-  raw: unknown,
-  head: z.infer<typeof Page>["items"][number],
-  shop: string,
-  config: Config,
-) {
-  const orderId = head.entity_id;
-  const updatedAt = instantOf(head.updated_at);
-  const order = MagentoOrder.safeParse(raw);
-  if (!order.success) {
-    const note = `invalid order: ${schemaProblem(order.error)}`;
-    const purchaseId = eventId("magento", shop, "purchase", orderId);
-    return { orderId, updatedAt, placedAt: instantOf(head.created_at), purchaseId, note, events: [] };
-  }
-  const made = await magentoOrderPurchase(order.data, shop, config);
+async function listedOrder({ id, updatedAt, head, raw }: PageEntry<Head>, shop: string, config: Config) {
+  const created = instantOf(head.created_at);
+  const order = orderOrInvalid(MagentoOrder, raw, "magento", shop, {
+    orderId: id,
+    updatedAt,
+    placedAt: created,
+  });
+  if (!order.ok) return order.reason;
+  const made = await magentoOrderPurchase(order.value, shop, config);
   const listed: ListedOrder =
     "purchase" in made
       ? {
-          orderId,
+          orderId: id,
           updatedAt,
           placedAt: made.purchase.occurredAt,
           purchaseId: made.purchase.id,
           events: [{ event: made.purchase }],
         }
-      : { orderId, updatedAt, placedAt: instantOf(head.created_at), note: made.notPurchase, events: [] };
+      : { orderId: id, updatedAt, placedAt: created, note: made.notPurchase, events: [] };
   return listed;
 }
 
@@ -91,39 +83,20 @@ export function magentoListing(shop: string, store: URL, token: string, config: 
       };
       for (const [name, value] of Object.entries(criteria))
         url.searchParams.set(`searchCriteria${name}`, value);
-      const fetched = await withRetries(
-        () =>
-          fetchJson(
-            url,
-            { headers: { authorization: `Bearer ${token}`, accept: "application/json" } },
-            CREDENTIALS,
-            options.now,
-          ),
-        options.wait,
-      );
+      const headers = { authorization: `Bearer ${token}` };
+      const fetched = await getCheckedPage(url, headers, CREDENTIALS, Page, options);
       if (!fetched.ok) return fetched;
-      const page = Page.safeParse(fetched.value.json);
-      if (!page.success)
-        return fail({ reason: `malformed page: ${schemaProblem(page.error)}`, retryable: false });
       const raws = (fetched.value.json as { items: unknown[] }).items;
-      const { items, total_count: total } = page.data;
+      const { items, total_count: total } = fetched.value.page;
       if (position.page > 1 && (position.page - 1) * position.pageSize >= total) return ok({ orders: [] });
-      if (
-        repeatsPrevious(
-          position,
-          items.map((o) => o.entity_id),
-        )
-      ) {
-        return fail({ reason: "the shop API returned the same page again", retryable: false });
-      }
+      const entries = items.map((head, i) => ({
+        id: head.entity_id,
+        updatedAt: instantOf(head.updated_at),
+        head,
+        raw: raws[i],
+      }));
       const more = items.length >= position.pageSize && position.page * position.pageSize < total;
-      const sorted = items.map((o) => ({ id: o.entity_id, updatedAt: instantOf(o.updated_at) }));
-      const fresh = new Set(unseen(position, sorted).map((o) => o.id));
-      const orders: ListedOrder[] = [];
-      for (const [i, head] of items.entries()) {
-        if (fresh.has(head.entity_id)) orders.push(await listedOrder(raws[i], head, shop, config));
-      }
-      return ok({ orders, next: nextPagePosition(position, sorted, more) });
+      return readNumberedPage(position, entries, more, (entry) => listedOrder(entry, shop, config));
     },
   };
 }

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { Config } from "../../config";
 import { fail, ok, type Result } from "../../lib/result";
-import { eventId } from "../../model/commerce-event";
 import {
   type FetchOptions,
   fetchJson,
+  invalidOrder,
   isoInstant,
   type ListedOrder,
   type ListingFailure,
@@ -205,16 +205,8 @@ async function listedOrder(
   const updatedAt = isoInstant(node.data.updatedAt);
   const order = ShopifyOrder.safeParse(body);
   if (!order.success) {
-    const note = `invalid order: ${schemaProblem(order.error)}`;
-    const purchaseId = eventId("shopify", shop, "purchase", orderId);
-    return ok({
-      orderId,
-      updatedAt,
-      placedAt: isoInstant(node.data.createdAt),
-      purchaseId,
-      note,
-      events: [],
-    });
+    const placedAt = isoInstant(node.data.createdAt);
+    return ok(invalidOrder("shopify", shop, { orderId, updatedAt, placedAt }, schemaProblem(order.error)));
   }
   const tooLong = new Set(
     (node.data.refunds ?? [])

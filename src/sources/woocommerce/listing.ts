@@ -1,22 +1,19 @@
 import { z } from "zod";
 import type { Config } from "../../config";
 import { joinUrl } from "../../lib/endpoints";
-import { fail, ok, type Result } from "../../lib/result";
-import { eventId } from "../../model/commerce-event";
+import type { Result } from "../../lib/result";
 import {
-  fetchJson,
+  getCheckedPage,
   isoInstant,
   type ListedOrder,
   type ListingFailure,
   type ListingPage,
-  nextPagePosition,
   type OrderListing,
-  repeatsPrevious,
-  unseen,
-  withRetries,
+  orderOrInvalid,
+  type PageEntry,
+  readNumberedPage,
 } from "../listing";
 import { NumericId } from "../schema-values";
-import { schemaProblem } from "../types";
 import { woocommerceOrderEvents } from "./normalize";
 import { GmtDate, WooOrder } from "./schema";
 
@@ -24,28 +21,28 @@ const CREDENTIALS = "WOOCOMMERCE_CONSUMER_KEY and WOOCOMMERCE_CONSUMER_SECRET (a
 
 /** What a page must be before any order on it is read: an array of orders with ids and dates. */
 const Page = z.array(z.looseObject({ id: NumericId, date_modified_gmt: GmtDate, date_created_gmt: GmtDate }));
+type Head = z.infer<typeof Page>[number];
 
 /** WooCommerce compares dates to the second and `modified_after` excludes its own second. */
 const gmt = (instant: string, shiftSeconds = 0) =>
   new Date(Date.parse(instant) + shiftSeconds * 1000).toISOString().slice(0, 19);
 
-async function listedOrder(raw: unknown, head: z.infer<typeof Page>[number], shop: string, config: Config) {
-  const orderId = head.id;
-  const updatedAt = isoInstant(head.date_modified_gmt);
-  const order = WooOrder.safeParse(raw);
-  if (!order.success) {
-    const note = `invalid order: ${schemaProblem(order.error)}`;
-    const purchaseId = eventId("woocommerce", shop, "purchase", orderId);
-    return { orderId, updatedAt, placedAt: isoInstant(head.date_created_gmt), purchaseId, note, events: [] };
-  }
-  const events = await woocommerceOrderEvents(order.data, shop, config);
+async function listedOrder({ id, updatedAt, head, raw }: PageEntry<Head>, shop: string, config: Config) {
+  const created = isoInstant(head.date_created_gmt);
+  const order = orderOrInvalid(WooOrder, raw, "woocommerce", shop, {
+    orderId: id,
+    updatedAt,
+    placedAt: created,
+  });
+  if (!order.ok) return order.reason;
+  const events = await woocommerceOrderEvents(order.value, shop, config);
   const purchase = events.find((n) => n.event.kind === "purchase")?.event;
   const listed: ListedOrder = {
-    orderId,
+    orderId: id,
     updatedAt,
-    placedAt: purchase?.occurredAt ?? isoInstant(head.date_created_gmt),
+    placedAt: purchase?.occurredAt ?? created,
     purchaseId: purchase?.id,
-    note: purchase ? undefined : `order status ${order.data.status.slice(0, 40)} is not paid`,
+    note: purchase ? undefined : `order status ${order.value.status.slice(0, 40)} is not paid`,
     events,
   };
   return listed;
@@ -79,36 +76,20 @@ export function woocommerceListing(
         page: String(position.page),
       };
       for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-      const fetched = await withRetries(
-        () =>
-          fetchJson(
-            url,
-            { headers: { authorization, accept: "application/json" } },
-            CREDENTIALS,
-            options.now,
-          ),
-        options.wait,
-      );
+      const fetched = await getCheckedPage(url, { authorization }, CREDENTIALS, Page, options);
       if (!fetched.ok) return fetched;
-      const page = Page.safeParse(fetched.value.json);
-      if (!page.success)
-        return fail({ reason: `malformed page: ${schemaProblem(page.error)}`, retryable: false });
-      const raws = fetched.value.json as unknown[];
-      const heads = page.data.map((head, i) => ({ head, raw: raws[i] }));
-      const ids = page.data.map((o) => o.id);
-      if (repeatsPrevious(position, ids)) {
-        return fail({ reason: "the shop API returned the same page again", retryable: false });
-      }
-      const totalPages = Number(fetched.value.headers.get("x-wp-totalpages") ?? Number.NaN);
-      const full = page.data.length >= position.pageSize;
+      const { page, json, headers } = fetched.value;
+      const raws = json as unknown[];
+      const entries = page.map((head, i) => ({
+        id: head.id,
+        updatedAt: isoInstant(head.date_modified_gmt),
+        head,
+        raw: raws[i],
+      }));
+      const totalPages = Number(headers.get("x-wp-totalpages") ?? Number.NaN);
+      const full = entries.length >= position.pageSize;
       const more = full && !(Number.isInteger(totalPages) && position.page >= totalPages);
-      const sorted = page.data.map((o) => ({ id: o.id, updatedAt: isoInstant(o.date_modified_gmt) }));
-      const fresh = new Set(unseen(position, sorted).map((o) => o.id));
-      const orders: ListedOrder[] = [];
-      for (const { head, raw } of heads) {
-        if (fresh.has(head.id)) orders.push(await listedOrder(raw, head, shop, config));
-      }
-      return ok({ orders, next: nextPagePosition(position, sorted, more) });
+      return readNumberedPage(position, entries, more, (entry) => listedOrder(entry, shop, config));
     },
   };
 }

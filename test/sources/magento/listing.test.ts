@@ -3,7 +3,13 @@ import type { ListingPosition } from "../../../src/sources/listing";
 import { magentoListing } from "../../../src/sources/magento/listing";
 import { testConfig } from "../../fixtures/events";
 import { MAGENTO_SHOP, magentoOrder } from "../../fixtures/magento";
-import { MAGENTO_TOKEN, type MagentoRecord, mockShops } from "../../fixtures/shop-apis";
+import {
+  dayListing,
+  MAGENTO_TOKEN,
+  type MagentoRecord,
+  mockShops,
+  recordedWaits,
+} from "../../fixtures/shop-apis";
 
 const config = testConfig();
 const STORE = new URL("https://magento.example/");
@@ -18,23 +24,10 @@ const order = (id: number, updatedAt: string, state = "processing"): MagentoReco
   updated_at: updatedAt,
 });
 
-const start = (pageSize = 2): ListingPosition => ({
-  from: "2026-11-28T00:00:00.000Z",
-  until: "2026-11-29T00:00:00.000Z",
-  pageSize,
-  page: 1,
-  seen: [],
-});
-
 function setup(token = MAGENTO_TOKEN) {
   const mocked = mockShops();
-  const waits: number[] = [];
   const listing = magentoListing(MAGENTO_SHOP, STORE, token, config);
-  const options = {
-    wait: async (ms: number) => void waits.push(ms),
-    now: Date.parse("2026-11-29T01:00:00Z"),
-  };
-  return { ...mocked, waits, listing, options };
+  return { ...mocked, ...recordedWaits(), listing };
 }
 
 async function listAll(
@@ -42,7 +35,7 @@ async function listAll(
   options: ReturnType<typeof setup>["options"],
 ) {
   const listed: string[] = [];
-  let position: ListingPosition | undefined = start();
+  let position: ListingPosition | undefined = dayListing();
   let pages = 0;
   for (; position && pages < 20; pages++) {
     const page = await listing.fetchPage(position, options);
@@ -57,7 +50,7 @@ describe("Magento order listing", () => {
   it("asks with searchCriteria on updated_at, oldest change first, with the bearer token", async () => {
     const { shops, listing, options } = setup();
     shops.magento = [order(3, "2026-11-28 10:00:00"), order(4, "2026-11-28 11:00:00")];
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(page.ok && page.value.orders).toMatchObject([
       {
         orderId: "3",
@@ -100,7 +93,7 @@ describe("Magento order listing", () => {
   it("lists an order not in a purchase state with the state as the reason", async () => {
     const { shops, listing, options } = setup();
     shops.magento = [order(5, "2026-11-28 10:00:00", "pending_payment")];
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(page.ok && page.value.orders).toEqual([
       {
         orderId: "5",
@@ -115,7 +108,7 @@ describe("Magento order listing", () => {
   it("stops at a 401, saying which store setting a bearer token needs", async () => {
     const { shops, listing, options } = setup("wrong-token");
     shops.magento = [order(3, "2026-11-28 10:00:00")];
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(!page.ok && page.reason.reason).toBe(
       "unauthorized (HTTP 401): check MAGENTO_API_TOKEN (an integration's access token, with Stores → Configuration → " +
         "Services → OAuth → Allow OAuth Access Tokens to be used as standalone Bearer tokens set to Yes)",
@@ -125,7 +118,7 @@ describe("Magento order listing", () => {
   it("refuses a page without total_count: nothing on it is read", async () => {
     const { shops, listing, options } = setup();
     shops.fault = () => new Response(JSON.stringify({ items: [order(3, "2026-11-28 10:00:00")] }));
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(!page.ok && page.reason.reason).toBe(
       "malformed page: total_count: Invalid input: expected number, received undefined",
     );

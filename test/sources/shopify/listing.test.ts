@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ListingPosition } from "../../../src/sources/listing";
 import { clientCredentialsToken, staticToken } from "../../../src/sources/shopify/admin-token";
 import { shopifyListing } from "../../../src/sources/shopify/listing";
 import { testConfig } from "../../fixtures/events";
 import {
+  dayListing,
   mockShops,
+  recordedWaits,
   SHOPIFY_CLIENT_ID,
   SHOPIFY_CLIENT_SECRET,
   SHOPIFY_TOKEN,
@@ -26,23 +27,10 @@ const order = (id: string, updatedAt: string, extra: Parameters<typeof shopifyGr
     ...shopifyGraphqlOrder({ id, createdAt: "2026-11-28T09:00:00Z", updatedAt, ...extra }),
   }) as ShopifyRecord;
 
-const start = (pageSize = 2): ListingPosition => ({
-  from: "2026-11-28T00:00:00.000Z",
-  until: "2026-11-29T00:00:00.000Z",
-  pageSize,
-  page: 1,
-  seen: [],
-});
-
 function setup(token = staticToken(SHOPIFY_TOKEN)) {
   const mocked = mockShops();
-  const waits: number[] = [];
   const listing = shopifyListing(SHOP, ENDPOINT, token, config);
-  const options = {
-    wait: async (ms: number) => void waits.push(ms),
-    now: Date.parse("2026-11-29T01:00:00Z"),
-  };
-  return { ...mocked, waits, listing, options };
+  return { ...mocked, ...recordedWaits(), listing };
 }
 
 const sent = (body: string | undefined) =>
@@ -56,7 +44,7 @@ describe("Shopify order listing (GraphQL Admin API)", () => {
       order("1002", "2026-11-28T11:00:00Z"),
       order("1003", "2026-11-28T12:00:00Z"),
     ];
-    const first = await listing.fetchPage(start(), options);
+    const first = await listing.fetchPage(dayListing(), options);
     if (!first.ok || !first.value.next) throw new Error("expected a next page");
     expect(first.value.orders.map((o) => o.orderId)).toEqual(["1001", "1002"]);
     const request = sent(shops.requests[0].body);
@@ -77,7 +65,7 @@ describe("Shopify order listing (GraphQL Admin API)", () => {
   it("turns each order into the webhook's events: the purchase, then its refunds", async () => {
     const { shops, listing, options } = setup();
     shops.shopify = [order("1004", "2026-11-28T10:00:00Z", { refunds: [graphqlRefund({ id: "77" })] })];
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     if (!page.ok) throw new Error(page.reason.reason);
     expect(page.value.orders[0]).toMatchObject({
       orderId: "1004",
@@ -94,7 +82,7 @@ describe("Shopify order listing (GraphQL Admin API)", () => {
   it("fetches the lines an order has beyond the page's 20", async () => {
     const { shops, listing, options } = setup();
     shops.shopify = [{ ...order("1005", "2026-11-28T10:00:00Z", { lineCount: 75 }), lineCount: 75 }];
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     if (!page.ok) throw new Error(page.reason.reason);
     expect(page.value.orders[0].events[0].event.order.items).toHaveLength(75);
     const lineQueries = shops.requests
@@ -125,7 +113,7 @@ describe("Shopify order listing (GraphQL Admin API)", () => {
             }),
           )
         : undefined;
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(page.ok && page.value.orders.map((o) => o.orderId)).toEqual(["1006"]);
     // (382 − 82) ÷ 100 points a second.
     expect(waits).toEqual([3000]);
@@ -134,7 +122,7 @@ describe("Shopify order listing (GraphQL Admin API)", () => {
   it("asks for fewer orders a query when Shopify says the query costs too much", async () => {
     const { shops, listing, options } = setup();
     shops.shopify = [order("1007", "2026-11-28T10:00:00Z"), order("1008", "2026-11-28T11:00:00Z")];
-    const page = await listing.fetchPage(start(8), options);
+    const page = await listing.fetchPage(dayListing(8), options);
     expect(page.ok && page.value.orders.map((o) => o.orderId)).toEqual(["1007", "1008"]);
     expect(shops.requests.map((r) => sent(r.body).variables.first)).toEqual([8, 4]);
   });
@@ -143,8 +131,8 @@ describe("Shopify order listing (GraphQL Admin API)", () => {
     const token = clientCredentialsToken(TOKEN_ENDPOINT, SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET);
     const { shops, listing, options } = setup(token);
     shops.shopify = [order("1009", "2026-11-28T10:00:00Z")];
-    expect((await listing.fetchPage(start(), options)).ok).toBe(true);
-    expect((await listing.fetchPage(start(), options)).ok).toBe(true);
+    expect((await listing.fetchPage(dayListing(), options)).ok).toBe(true);
+    expect((await listing.fetchPage(dayListing(), options)).ok).toBe(true);
     expect(shops.tokensIssued).toBe(1);
     const grant = shops.requests.find((r) => r.url.pathname === "/admin/oauth/access_token");
     expect(Object.fromEntries(new URLSearchParams(grant?.body))).toEqual({
@@ -157,14 +145,14 @@ describe("Shopify order listing (GraphQL Admin API)", () => {
       url.pathname.endsWith("graphql.json") && refused-- > 0
         ? new Response('{"errors":"[API] Invalid API key"}', { status: 401 })
         : undefined;
-    expect((await listing.fetchPage(start(), options)).ok).toBe(true);
+    expect((await listing.fetchPage(dayListing(), options)).ok).toBe(true);
     expect(shops.tokensIssued).toBe(2);
   });
 
   it("stops at a 401 for a static token, naming the settings and the scope", async () => {
     const { shops, listing, options } = setup(staticToken("shpat_wrong"));
     shops.shopify = [order("1010", "2026-11-28T10:00:00Z")];
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(!page.ok && page.reason.reason).toBe(
       "unauthorized (HTTP 401): check SHOPIFY_ADMIN_TOKEN (or SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET); the app needs read_orders",
     );
@@ -179,7 +167,7 @@ describe("Shopify order listing (GraphQL Admin API)", () => {
           data: { orders: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [broken] } },
         }),
       );
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(!page.ok && page.reason.reason).toBe(
       "malformed page: lineItems: Invalid input: expected object, received undefined",
     );
@@ -193,7 +181,7 @@ describe("Shopify order listing (GraphQL Admin API)", () => {
           data: { orders: { pageInfo: { hasNextPage: true, endCursor: "same" }, nodes: [] } },
         }),
       );
-    const page = await listing.fetchPage({ ...start(), after: "same" }, options);
+    const page = await listing.fetchPage({ ...dayListing(), after: "same" }, options);
     expect(!page.ok && page.reason.reason).toBe("the shop API returned the same page again");
   });
 });

@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ListingPosition } from "../../../src/sources/listing";
 import { woocommerceListing } from "../../../src/sources/woocommerce/listing";
 import { testConfig } from "../../fixtures/events";
-import { endlessBody, mockShops, WOO_KEY, WOO_SECRET_KEY, type WooRecord } from "../../fixtures/shop-apis";
+import {
+  dayListing,
+  endlessBody,
+  mockShops,
+  recordedWaits,
+  WOO_KEY,
+  WOO_SECRET_KEY,
+  type WooRecord,
+} from "../../fixtures/shop-apis";
 import { WOO_SHOP, wooOrder } from "../../fixtures/woocommerce";
 
 const config = testConfig();
@@ -18,30 +26,17 @@ const orders = (...modified: string[]): WooRecord[] =>
     (at, i) => wooOrder({ id: 501 + i, createdAt: "2026-11-28T09:00:00", modifiedAt: at }) as WooRecord,
   );
 
-const start = (pageSize = 2): ListingPosition => ({
-  from: "2026-11-28T00:00:00.000Z",
-  until: "2026-11-29T00:00:00.000Z",
-  pageSize,
-  page: 1,
-  seen: [],
-});
-
 function setup(key = WOO_KEY) {
   const mocked = mockShops();
-  const waits: number[] = [];
   const listing = woocommerceListing(WOO_SHOP, SITE, key, WOO_SECRET_KEY, config);
-  const options = {
-    wait: async (ms: number) => void waits.push(ms),
-    now: Date.parse("2026-11-29T01:00:00Z"),
-  };
-  return { ...mocked, waits, listing, options };
+  return { ...mocked, ...recordedWaits(), listing };
 }
 
 describe("WooCommerce order listing", () => {
   it("asks for the window, oldest change first, and pages on from the last change seen", async () => {
     const { shops, listing, options } = setup();
     shops.woocommerce = orders("2026-11-28T10:00:00", "2026-11-28T11:00:00", "2026-11-28T12:00:00");
-    const first = await listing.fetchPage(start(), options);
+    const first = await listing.fetchPage(dayListing(), options);
     expect(first.ok && first.value.orders.map((o) => o.orderId)).toEqual(["501", "502"]);
     const query = Object.fromEntries(shops.requests[0].url.searchParams);
     expect(shops.requests[0].url.pathname).toBe("/wp-json/wc/v3/orders");
@@ -56,7 +51,7 @@ describe("WooCommerce order listing", () => {
     });
     if (!first.ok) throw new Error("first page failed");
     expect(first.value.next).toEqual({
-      ...start(),
+      ...dayListing(),
       from: "2026-11-28T11:00:00.000Z",
       seen: ["502"],
       previous: "501…502×2",
@@ -77,7 +72,7 @@ describe("WooCommerce order listing", () => {
       "2026-11-28T10:00:00",
     );
     const listed: string[] = [];
-    let position: ListingPosition | undefined = start();
+    let position: ListingPosition | undefined = dayListing();
     for (let i = 0; position && i < 10; i++) {
       const page = await listing.fetchPage(position, options);
       if (!page.ok) throw new Error(page.reason.reason);
@@ -98,7 +93,7 @@ describe("WooCommerce order listing", () => {
         modifiedAt: "2026-11-28T10:01:00",
       }) as WooRecord,
     ];
-    const page = await listing.fetchPage(start(10), options);
+    const page = await listing.fetchPage(dayListing(10), options);
     expect(page.ok && page.value.orders).toMatchObject([
       {
         orderId: "601",
@@ -119,7 +114,7 @@ describe("WooCommerce order listing", () => {
   it("stops at a 401 without retrying, naming the settings", async () => {
     const { shops, listing, options } = setup("ck_wrong_key");
     shops.woocommerce = orders("2026-11-28T10:00:00");
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(page).toEqual({
       ok: false,
       reason: {
@@ -138,7 +133,7 @@ describe("WooCommerce order listing", () => {
     let limited = 1;
     shops.fault = () =>
       limited-- > 0 ? new Response("", { status: 429, headers: { "retry-after": "2" } }) : undefined;
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(page.ok && page.value.orders.map((o) => o.orderId)).toEqual(["501"]);
     expect(waits).toEqual([2000]);
     expect(shops.requests).toHaveLength(2);
@@ -147,7 +142,7 @@ describe("WooCommerce order listing", () => {
   it("does not wait minutes in a run: a long Retry-After stops it for the next run", async () => {
     const { shops, listing, options, waits } = setup();
     shops.fault = () => new Response("", { status: 429, headers: { "retry-after": "120" } });
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(!page.ok && page.reason).toMatchObject({
       reason: "rate limited (HTTP 429): retry after 120 s",
       status: 429,
@@ -158,7 +153,7 @@ describe("WooCommerce order listing", () => {
   it("retries a 5xx twice, then stops", async () => {
     const { shops, listing, options, waits } = setup();
     shops.fault = () => new Response("<html>Bad gateway</html>", { status: 502 });
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(!page.ok && page.reason.reason).toBe("HTTP 502, 3 tries");
     expect(waits).toEqual([1000, 2000]);
     expect(shops.requests).toHaveLength(3);
@@ -174,7 +169,7 @@ describe("WooCommerce order listing", () => {
     shops.fault = () => answers.shift();
     const reasons = [];
     for (let i = 0; i < 3; i++) {
-      const page = await listing.fetchPage(start(), options);
+      const page = await listing.fetchPage(dayListing(), options);
       reasons.push(!page.ok && page.reason.reason);
     }
     expect(reasons).toEqual([
@@ -187,7 +182,7 @@ describe("WooCommerce order listing", () => {
   it("stops reading a page that never ends", async () => {
     const { shops, listing, options } = setup();
     shops.fault = () => endlessBody();
-    const page = await listing.fetchPage(start(), options);
+    const page = await listing.fetchPage(dayListing(), options);
     expect(!page.ok && page.reason).toMatchObject({
       reason: "malformed page: over 8388608 bytes",
       retryable: false,
@@ -200,7 +195,7 @@ describe("WooCommerce order listing", () => {
     // A caching proxy that drops the query string: every request gets the first page.
     shops.fault = () =>
       new Response(JSON.stringify(shops.woocommerce.slice(0, 2)), { headers: { "x-wp-totalpages": "2" } });
-    const first = await listing.fetchPage(start(), options);
+    const first = await listing.fetchPage(dayListing(), options);
     if (!first.ok || !first.value.next) throw new Error("expected a next page");
     const second = await listing.fetchPage(first.value.next, options);
     expect(second.ok && second.value.orders).toEqual([]);
