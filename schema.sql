@@ -37,7 +37,8 @@ CREATE TABLE events (
                                     --   request_body, secrets and Meta's client_ip_address / client_user_agent
                                     --   redacted }. Written by single UPDATEs that each touch only their own
                                     -- entries (src/store/ledger.ts), so the row is the unit of exactly-once.
-  due_at INTEGER                    -- earliest next_attempt_at of a retrying entry, else NULL: the sweep's index
+  due_at INTEGER,                   -- earliest next_attempt_at of a retrying entry, else NULL: the sweep's index
+  recovered_at TEXT                 -- when reconciliation stored it because no webhook had (NULL: a webhook did)
 ) WITHOUT ROWID;                    -- keyed by text: no second copy of the key to write
 CREATE INDEX events_received ON events (received_at);
 CREATE INDEX events_order ON events (source, shop, order_id);
@@ -79,3 +80,34 @@ CREATE TABLE admin_sessions (
   expires_at INTEGER NOT NULL,      -- ms epoch
   created_at TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Reconciliation (src/reconcile/): per source and shop, how far the listing of the shop's orders has come.
+-- Holds no credential and no personal data: times, an opaque listing position and fixed-word reasons.
+CREATE TABLE reconcile_state (
+  source TEXT NOT NULL,
+  shop TEXT NOT NULL,
+  started_at TEXT NOT NULL,         -- where the first listing began: coverage counts orders placed from here
+  watermark TEXT NOT NULL,          -- the next listing starts here: every order changed before it was listed
+  cursor TEXT,                      -- JSON: the listing under way (its window, page and position), NULL between listings
+  lease_until INTEGER,              -- ms epoch: the run listing this source holds it until then
+  last_run_at TEXT,
+  caught_up_at TEXT,                -- when a listing last reached its end
+  last_error TEXT,                  -- why the last run stopped early (HTTP status, rate limit, malformed page), else NULL
+  alerted_day TEXT,                 -- the last day a coverage alert was raised for (once per day)
+  PRIMARY KEY (source, shop)
+) WITHOUT ROWID;
+
+-- Every order a listing saw: the shop's own count, which coverage divides by. No personal data.
+-- Deleted RETENTION_DAYS after the order was placed, like the events.
+CREATE TABLE shop_orders (
+  source TEXT NOT NULL,
+  shop TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  event_id TEXT,                    -- the purchase it converts to; NULL when the listing found no conversion in it
+  placed_at TEXT NOT NULL,          -- when it was placed (the purchase's occurred_at): its coverage day
+  updated_at TEXT,                  -- its last change, as the shop reported it
+  note TEXT,                        -- why it is no conversion (fixed words: "order state is not a purchase", …)
+  listed_at TEXT NOT NULL,
+  PRIMARY KEY (source, shop, order_id)
+) WITHOUT ROWID;
+CREATE INDEX shop_orders_placed ON shop_orders (placed_at);

@@ -8,6 +8,7 @@ import { receiveWebhook } from "./ingest/pipeline";
 import { errorText } from "./lib/errors";
 import { logError, logWarn } from "./lib/log";
 import { errorReply, rejectedReply } from "./lib/reply";
+import { orderListings } from "./reconcile/listings";
 import { sources } from "./sources";
 import { adobeChallenge, ioEventsEnabled } from "./sources/magento/challenge";
 import { REFUSAL_STATUS } from "./sources/types";
@@ -44,6 +45,13 @@ app.get("/health", (c) => {
       },
     },
     admin: Boolean(config.ADMIN_TOKEN),
+    // Which sources are reconciled against the shop's own API, or the setting that is missing.
+    reconciliation: Object.fromEntries(
+      Object.entries(orderListings(config, c.env)).map(([name, listing]) => [
+        name,
+        listing.ok ? { reconciled: true } : { reconciled: false, fix: listing.reason },
+      ]),
+    ),
   });
 });
 

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { outboundUrl } from "./lib/endpoints";
 import { idTemplateProblem } from "./lib/id-template";
 import { fail, ok, type Result } from "./lib/result";
 import { parseSecretEntries, shopifyShopName, siteHost } from "./lib/shops";
@@ -127,6 +128,14 @@ const GA4_ID_PLACEHOLDERS = ["order_id", "order_number"];
 /** Meta deduplicates on event_name + event_id; `meta_event_id` is the id a shop's Meta plugin stored. */
 const META_ID_PLACEHOLDERS = ["order_id", "order_number", "kind", "meta_event_id"];
 
+/** An optional URL credentials or alerts are sent to: https, or http to a loopback address. */
+const endpoint = text.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const url = outboundUrl(v);
+  if (!url.ok) ctx.addIssue({ code: "custom", message: url.reason });
+  return url.ok ? url.value.toString() : undefined;
+});
+
 const ConfigSchema = z.object({
   SHOPIFY_WEBHOOK_SECRET: secretList(shopifyShopName, MYSHOPIFY_SHAPE),
   WOOCOMMERCE_WEBHOOK_SECRET: secretList(siteHost, SITE_SHAPE),
@@ -214,6 +223,47 @@ const ConfigSchema = z.object({
   }),
   /** What happens to the shop's test orders: `skip` (default), `send`, or `debug` (GA4 DebugView, Meta test events only). */
   TEST_ORDERS: z.enum(["skip", "send", "debug"]).optional().default("skip"),
+
+  // Reconciliation and coverage (README "Prove every order arrived"): a source is reconciled once its
+  // API credentials are set. WOOCOMMERCE_URL and MAGENTO_URL above also name where its API lives.
+  /** An Admin API access token (shpat_…) of the shop's custom app, scope read_orders. */
+  SHOPIFY_ADMIN_TOKEN: text,
+  /** Or the client id and secret of an app the owner made: the token is fetched by the client-credentials grant. */
+  SHOPIFY_CLIENT_ID: text,
+  SHOPIFY_CLIENT_SECRET: text,
+  /** Override of https://<SHOPIFY_SHOP>/admin/api/<version>/graphql.json, for tests and local runs. */
+  SHOPIFY_ADMIN_ENDPOINT: endpoint,
+  /** Override of https://<SHOPIFY_SHOP>/admin/oauth/access_token, for tests and local runs. */
+  SHOPIFY_TOKEN_ENDPOINT: endpoint,
+  /** A WooCommerce REST API key with Read access: ck_… and cs_…, sent as Basic auth over https. */
+  WOOCOMMERCE_CONSUMER_KEY: text,
+  WOOCOMMERCE_CONSUMER_SECRET: text,
+  /** The access token of a Magento integration with the Sales → Orders (and Credit Memos) resources. */
+  MAGENTO_API_TOKEN: text,
+  /**
+   * Orders one run reads per source at most (a run every 10 minutes); the rest waits for the next
+   * run. 20 keeps a run near Workers Free's 10 ms of CPU (an order costs about what its webhook does).
+   */
+  RECONCILE_ORDERS_PER_RUN: positiveInt(20),
+  /** How far back the first run lists (7 days: Meta takes events up to 7 days old). */
+  RECONCILE_LOOKBACK_HOURS: positiveInt(168),
+  /** Each listing starts this much before where the previous one ended, for changes the shop saved late. */
+  RECONCILE_OVERLAP_MINUTES: positiveInt(15),
+  /** Coverage (percent) below which the last complete day raises an alert. */
+  COVERAGE_ALERT_THRESHOLD: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return 98;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0 || n > 100) {
+        ctx.addIssue({ code: "custom", message: "must be a percentage from 0 to 100" });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  /** A Slack-compatible incoming webhook: coverage alerts are posted to it as {"text": …}. */
+  ALERT_WEBHOOK_URL: endpoint,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

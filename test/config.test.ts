@@ -138,4 +138,26 @@ describe("configuration", () => {
       expect(result.reason.join("\n")).toMatch(/MAX_BODY_BYTES/);
     }
   });
+
+  it("takes reconciliation's endpoints only over https (http to loopback), and a threshold in percent", () => {
+    const loaded = loadConfig({
+      ALERT_WEBHOOK_URL: "http://hooks.example/x",
+      SHOPIFY_ADMIN_ENDPOINT: "https://user:pass@shop.example/graphql.json",
+      SHOPIFY_TOKEN_ENDPOINT: "http://127.0.0.1:8788/admin/oauth/access_token",
+      COVERAGE_ALERT_THRESHOLD: "101",
+    });
+    expect(loaded).toEqual({
+      ok: false,
+      reason: [
+        "SHOPIFY_ADMIN_ENDPOINT: must not carry user:password",
+        "COVERAGE_ALERT_THRESHOLD: must be a percentage from 0 to 100",
+        "ALERT_WEBHOOK_URL: must be https (plain http only to a loopback address)",
+      ],
+    });
+    const fine = loadConfig({ SHOPIFY_TOKEN_ENDPOINT: "http://127.0.0.1:8788/admin/oauth/access_token" });
+    expect(fine.ok && [fine.value.SHOPIFY_TOKEN_ENDPOINT, fine.value.COVERAGE_ALERT_THRESHOLD]).toEqual([
+      "http://127.0.0.1:8788/admin/oauth/access_token",
+      98,
+    ]);
+  });
 });

@@ -1,5 +1,13 @@
 import { applyD1Migrations, type D1Migration, env } from "cloudflare:test";
 import { afterAll, expect } from "vitest";
+import {
+  ISSUED_TOKEN,
+  MAGENTO_TOKEN,
+  SHOPIFY_CLIENT_SECRET,
+  SHOPIFY_TOKEN,
+  WOO_KEY,
+  WOO_SECRET_KEY,
+} from "./fixtures/shop-apis";
 import { FIXTURE_PII } from "./fixtures/shopify";
 
 declare global {
@@ -36,6 +44,13 @@ const SECRETS = [
   "ga4-test-api-secret",
   "meta-test-access-token",
   "test-admin-token-0123456789abcdef",
+  // The shop API credentials of reconciliation, and the token its client-credentials grant is issued.
+  WOO_KEY,
+  WOO_SECRET_KEY,
+  MAGENTO_TOKEN,
+  SHOPIFY_TOKEN,
+  SHOPIFY_CLIENT_SECRET,
+  ISSUED_TOKEN,
 ];
 
 /** The fixture orders' client IP addresses and user agent: sent to Meta, never logged. */

@@ -2,10 +2,12 @@ import { Hono } from "hono";
 import { issueText } from "../lib/issue";
 import { logInfo } from "../lib/log";
 import { rejectedReply } from "../lib/reply";
+import { coverageReport, uncovered } from "../reconcile/coverage";
 import { EventFilter, eventStory, listEvents } from "../store/admin-queries";
 import { adminStats } from "../store/admin-stats";
 import { recentRejections } from "../store/recent-rejections";
 import { type AdminEnv, requireAdmin } from "./auth";
+import { CoverageQuery, ReconcileRequest, reconcileNow, settingsOf } from "./reconcile";
 import { REPLAY_HOW, ReplayRequest, replayDeliveries } from "./replay";
 import { jsonOf } from "./request-body";
 import { requireValidSettings } from "./settings-check";
@@ -47,4 +49,21 @@ adminApi.post("/replay", async (c) => {
   const result = await replayDeliveries(c.env, request.data);
   logInfo("admin replay", { via: "api", requeued: result.requeued, deliveries: result.deliveries });
   return c.json(result);
+});
+
+adminApi.post("/reconcile", async (c) => {
+  const body = jsonOf(c);
+  if (!body.ok && body.reason !== "empty") return rejectedReply(c, "body: not JSON", 400);
+  const request = ReconcileRequest.safeParse(body.ok ? body.value : {});
+  if (!request.success) return rejectedReply(c, issueText(request.error.issues[0]), 400);
+  return c.json({ sources: await reconcileNow(c, "api", request.data.sources) });
+});
+
+adminApi.get("/coverage", async (c) => {
+  const query = CoverageQuery.safeParse(c.req.query());
+  if (!query.success) return rejectedReply(c, issueText(query.error.issues[0]), 400);
+  const { days, source, day } = query.data;
+  const config = settingsOf(c);
+  if (source && day) return c.json({ source, day, orders: await uncovered(c.env, config, source, day) });
+  return c.json(await coverageReport(c.env, config, Date.now(), days));
 });

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { logInfo } from "../lib/log";
 import { rejectedReply } from "../lib/reply";
+import { coverageReport, enabledDestinations, uncovered } from "../reconcile/coverage";
 import { EventFilter, eventStory, listEvents } from "../store/admin-queries";
 import { adminStats } from "../store/admin-stats";
 import { recentRejections } from "../store/recent-rejections";
@@ -9,8 +10,10 @@ import { adminApi } from "./api";
 import { type AdminEnv, adminEnabled, checkToken, foreignOrigin, requireAdmin } from "./auth";
 import { adminHeaders } from "./headers";
 import { withModeBanner } from "./modes";
+import { coveragePage, uncoveredPage } from "./pages/coverage-page";
 import { statusPage } from "./pages/status-page";
 import { storyPage } from "./pages/story-page";
+import { CoverageQuery, reconcileNow, settingsOf } from "./reconcile";
 import { ReplayRequest, replayDeliveries } from "./replay";
 import { capAdminBody, formOf } from "./request-body";
 import { endSession, issueSession, SESSION_COOKIE, SESSION_SECONDS } from "./session";
@@ -87,4 +90,28 @@ admin.post("/replay", ...settledPage, async (c) => {
   logInfo("admin replay", { via: "page", requeued: result.requeued, deliveries: result.deliveries });
   const back = eventId && form.back !== "list" ? `/admin/events/${encodeURIComponent(eventId)}` : "/admin";
   return c.redirect(`${back}?replayed=${result.requeued}`, 303);
+});
+
+admin.get("/coverage", page, async (c) => {
+  const report = await coverageReport(c.env, settingsOf(c), Date.now());
+  const recovered = c.req.query("recovered");
+  const notice =
+    recovered && /^\d+$/.test(recovered)
+      ? `Reconciliation ran: ${recovered} order event(s) recovered.`
+      : undefined;
+  return c.html(coveragePage(report, c.get("csrf") ?? "", notice));
+});
+
+admin.get("/coverage/:source/:day", page, async (c) => {
+  const query = CoverageQuery.safeParse({ source: c.req.param("source"), day: c.req.param("day") });
+  if (!query.success || !query.data.source || !query.data.day) return rejectedReply(c, "no such day", 404);
+  const config = settingsOf(c);
+  const orders = await uncovered(c.env, config, query.data.source, query.data.day);
+  return c.html(uncoveredPage(query.data.source, query.data.day, enabledDestinations(config), orders));
+});
+
+admin.post("/reconcile", page, async (c) => {
+  const summaries = await reconcileNow(c, "page");
+  const recovered = summaries.reduce((n, s) => n + s.recovered, 0);
+  return c.redirect(`/admin/coverage?recovered=${recovered}`, 303);
 });

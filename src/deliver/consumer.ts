@@ -1,6 +1,7 @@
 import { type Config, loadConfig } from "../config";
 import { dryRunFor } from "../destinations/dry-run";
 import type { Transport } from "../destinations/http";
+import { recoveredTooLate } from "../destinations/recovered";
 import { DESTINATIONS } from "../destinations/registry";
 import type { Destination } from "../destinations/types";
 import { errorText } from "../lib/errors";
@@ -176,8 +177,17 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const stored = (eventId: string) => claim.ledgers.has(eventId);
   const others = othersOf(claim, destinations);
   const dryRun = dryRunFor(config);
-  const readable = claimed.filter((p) => events.has(p.eventId));
+  // A recovered conversion past a destination's window is recorded expired, not sent.
+  const late = new PairMap<DeliveryOutcome>();
+  for (const pair of claimed) {
+    const event = events.get(pair.eventId);
+    const reason =
+      event && claim.recovered.has(pair.eventId) && recoveredTooLate(event, pair.destination, now);
+    if (reason) late.set(pair, { status: OUTCOME.expired, reason });
+  }
+  const readable = claimed.filter((p) => events.has(p.eventId) && !late.get(p));
   const outcomes = await deliverClaimed(destinations, readable, events, config, now, dryRun?.transport);
+  for (const [pair, outcome] of late) outcomes.set(pair, outcome);
   // Retrying will not make a row readable: it fails for good, saying why (a replay tries it again),
   // and the rest of the batch goes on.
   for (const pair of claimed) {

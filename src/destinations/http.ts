@@ -1,4 +1,5 @@
 import { errorText } from "../lib/errors";
+import { retryAfterSeconds } from "../lib/retry-after";
 import type { DestinationName } from "../model/statuses";
 
 /** What one outbound call came to: an HTTP answer, or why there was none. */
@@ -30,6 +31,8 @@ export async function postJson(url: string, json: string, timeoutMs: number): Pr
   }
 }
 
+export { retryAfterSeconds };
+
 /** One outbound request as a destination builds it; `eventIds` are the events its body carries, in order. */
 export interface OutboundRequest {
   destination: DestinationName;
@@ -43,16 +46,6 @@ export type Transport = (request: OutboundRequest, timeoutMs: number) => Promise
 
 export const liveTransport: Transport = (request, timeoutMs) =>
   postJson(request.url, JSON.stringify(request.body), timeoutMs);
-
-/** Retry-After as whole seconds from `now`: either delay-seconds or an HTTP-date. */
-export function retryAfterSeconds(value: string | null | undefined, now: Date): number | undefined {
-  const text = value?.trim();
-  if (!text) return undefined;
-  if (/^\d+$/.test(text)) return Number(text);
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
 
 type Answered = Extract<HttpAnswer, { kind: "response" }>;
 type Unanswered = Exclude<HttpAnswer, Answered>;

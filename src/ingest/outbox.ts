@@ -32,13 +32,14 @@ export interface Ingested {
 /**
  * Dedupe and durable hand-off. KV is only a fast path (eventually consistent, no
  * compare-and-set); the D1 insert with ON CONFLICT DO NOTHING decides who wins, so
- * concurrent deliveries of one order store and enqueue it exactly once.
+ * concurrent deliveries of one order store and enqueue it exactly once. Webhooks and
+ * reconciliation (which sets `recoveredAt`) both come through here, so dedupe holds across them.
  */
 export async function ingestEvents(
   env: Env,
   config: Config,
   given: NormalizedEvent[],
-  meta: WebhookMeta,
+  meta: WebhookMeta & { recoveredAt?: string },
   ctx: ExecutionContext,
   reversals: readonly Reversal[] = [],
 ): Promise<Result<Ingested>> {

@@ -3,11 +3,14 @@ import { fail, ok, type Result } from "./result";
 export type BodyResult = Result<Uint8Array, "too_large" | "unreadable">;
 
 /**
- * Reads a request body into memory, refusing it as soon as it passes `limit` bytes.
+ * Reads a request (or response) body into memory, refusing it as soon as it passes `limit` bytes.
  * Content-Length is checked first but not trusted: chunked bodies have none and a
  * sender can lie, so the bytes are counted as they stream in.
  */
-export async function readBodyCapped(request: Request, limit: number): Promise<BodyResult> {
+export async function readBodyCapped(
+  request: Pick<Request, "headers" | "body">,
+  limit: number,
+): Promise<BodyResult> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) return fail("too_large");
   if (!request.body) return ok(new Uint8Array());

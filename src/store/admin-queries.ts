@@ -162,6 +162,8 @@ export type EventStory = {
   receivedAt: string;
   /** The webhook that stored it; later deliveries of the same order are duplicates and leave no row. */
   webhook: { topic: string | null; webhookId: string | null };
+  /** When reconciliation stored it because no webhook had; null when a webhook did. */
+  recoveredAt: string | null;
   enqueueError: string | null;
   deliveries: DeliveryRow[];
 } & (
@@ -201,7 +203,8 @@ function gaClientIdSource(event: CommerceEvent): EventSummary["gaClientId"] {
 export async function eventStory(db: D1Database, id: string): Promise<EventStory | undefined> {
   const row = await db
     .prepare(
-      `SELECT e.id, e.received_at, e.topic, e.webhook_id, e.enqueue_error, e.payload, ${ORDER_NUMBER} AS order_number
+      `SELECT e.id, e.received_at, e.topic, e.webhook_id, e.enqueue_error, e.payload, e.recovered_at,
+         ${ORDER_NUMBER} AS order_number
        FROM events e WHERE e.id = ?1`,
     )
     .bind(id)
@@ -213,6 +216,7 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
       webhook_id: string | null;
       enqueue_error: string | null;
       payload: string;
+      recovered_at: string | null;
     }>();
   if (!row) return undefined;
   const stored = readStoredEvent(row.payload);
@@ -221,6 +225,7 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
     id: row.id,
     receivedAt: row.received_at,
     webhook: { topic: row.topic, webhookId: row.webhook_id },
+    recoveredAt: row.recovered_at,
     enqueueError: row.enqueue_error,
   };
   const tail = { deliveries: deliveries.get(id) ?? [] };

@@ -2,7 +2,7 @@ import type { CommerceEvent } from "../model/commerce-event";
 import { forgetStaleClients } from "./ledger";
 
 /**
- * The payload ?12, completed from the recorded purchase ?13 (when there is one): its hashed identity,
+ * The payload ?12, completed from the recorded purchase ?14 (when there is one): its hashed identity,
  * attribution and consent, under whatever the event carries itself. Only hashes are copied: the
  * purchase row holds no personal data in the clear.
  */
@@ -10,17 +10,18 @@ const COMPLETED_PAYLOAD = `COALESCE((SELECT json_set(?12,
     '$.identity', json_patch(p.payload -> '$.identity', ?12 -> '$.identity'),
     '$.attribution', json_patch(p.payload -> '$.attribution', ?12 -> '$.attribution'),
     '$.consent', json_patch(p.payload -> '$.consent', ?12 -> '$.consent'))
-  FROM events p WHERE p.id = ?13 AND p.kind = 'purchase'), ?12)`;
+  FROM events p WHERE p.id = ?14 AND p.kind = 'purchase'), ?12)`;
 
 /**
  * Stores each event unless its id is already there, in one D1 round trip. Returns, per event,
  * whether this call inserted it: ON CONFLICT DO NOTHING decides who wins a race. An event given a
  * purchase id in `completeFrom` is completed from that purchase's row in the same statement.
+ * `recoveredAt` marks events reconciliation stored (no webhook had): the same INSERT writes it.
  */
 export async function insertEvents(
   db: D1Database,
   events: CommerceEvent[],
-  envelope: { topic?: string; deliveryId?: string },
+  envelope: { topic?: string; deliveryId?: string; recoveredAt?: string },
   now: string,
   completeFrom: ReadonlyArray<string | undefined> = [],
 ): Promise<boolean[]> {
@@ -28,8 +29,8 @@ export async function insertEvents(
     events.map((event, i) =>
       db
         .prepare(
-          `INSERT INTO events (id, source, shop, kind, order_id, order_number, occurred_at, received_at, test, topic, webhook_id, payload)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ${completeFrom[i] ? COMPLETED_PAYLOAD : "?12"})
+          `INSERT INTO events (id, source, shop, kind, order_id, order_number, occurred_at, received_at, test, topic, webhook_id, payload, recovered_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ${completeFrom[i] ? COMPLETED_PAYLOAD : "?12"}, ?13)
        ON CONFLICT (id) DO NOTHING`,
         )
         .bind(
@@ -45,6 +46,7 @@ export async function insertEvents(
           envelope.topic ?? null,
           envelope.deliveryId ?? null,
           JSON.stringify(event),
+          envelope.recoveredAt ?? null,
           ...(completeFrom[i] ? [completeFrom[i]] : []),
         ),
     ),

@@ -65,6 +65,8 @@ export interface Claimed {
   unreadable: Map<string, string>;
   /** Every event the outbox holds, with its ledger as it stood after the claim. */
   ledgers: Map<string, Ledger>;
+  /** Claimed events reconciliation stored (no webhook had), with when. */
+  recovered: Map<string, string>;
   /** The run's claim token: recording needs it. */
   token: string;
 }
@@ -88,6 +90,7 @@ export async function claimDeliveries(
     events: new Map(),
     unreadable: new Map(),
     ledgers: new Map(),
+    recovered: new Map(),
     token,
   };
   if (eventIds.length === 0) return result;
@@ -104,9 +107,9 @@ export async function claimDeliveries(
       ELSE ledger -> ${path(d)} END)`;
   const sql = `UPDATE events SET ledger = json_set(ledger, ${destinations.map(claimed).join(", ")})
     WHERE id = ?1 AND (${destinations.map(claimable).join(" OR ")})
-    RETURNING id, payload, ledger`;
+    RETURNING id, payload, ledger, recovered_at`;
   const results = destinations.length
-    ? await db.batch<{ id: string; payload: string; ledger: string }>(
+    ? await db.batch<{ id: string; payload: string; ledger: string; recovered_at: string | null }>(
         eventIds.map((id) =>
           db.prepare(sql).bind(id, now, now + LEASE_MS, token, stamp, STATUS.sending, STATUS.retrying),
         ),
@@ -124,6 +127,7 @@ export async function claimDeliveries(
     for (const destination of destinations) {
       if (ledger.get(destination)?.claim === token) result.claimed.push({ eventId: row.id, destination });
     }
+    if (row.recovered_at) result.recovered.set(row.id, row.recovered_at);
     const stored = readStoredEvent(row.payload);
     if (stored.ok) result.events.set(row.id, stored.value);
     else result.unreadable.set(row.id, stored.reason);

@@ -1,4 +1,4 @@
-import { createScheduledController, env } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sweep } from "../../src/deliver/sweep";
 import worker from "../../src/index";
@@ -70,7 +70,7 @@ describe("outbox sweep", () => {
       scheduledTime: new Date(now + 6 * MINUTE),
       cron: "*/10 * * * *",
     });
-    await worker.scheduled(controller, { ...env, EVENTS_QUEUE: queue });
+    await worker.scheduled(controller, { ...env, EVENTS_QUEUE: queue }, createExecutionContext());
     expect(queue.sent).toEqual([{ eventId }]);
     const row = await env.DB.prepare("SELECT enqueue_error FROM events WHERE id = ?1").bind(eventId).first();
     expect(row).toEqual({ enqueue_error: null });

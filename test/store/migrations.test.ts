@@ -67,7 +67,14 @@ describe("D1 migrations", () => {
     await run(env.SCHEMA_FROM_FILE, env.TEST_SCHEMA);
     await applyD1Migrations(env.SCHEMA_MIGRATED, env.TEST_MIGRATIONS);
     const expected = await schemaOf(env.SCHEMA_FROM_FILE);
-    expect(Object.keys(expected)).toEqual(["admin_sessions", "events", "webhook_counts", "deliveries"]);
+    expect(Object.keys(expected)).toEqual([
+      "admin_sessions",
+      "events",
+      "reconcile_state",
+      "shop_orders",
+      "webhook_counts",
+      "deliveries",
+    ]);
     expect(expected.events).toMatchObject({ withoutRowid: 1 });
     expect(await schemaOf(env.SCHEMA_MIGRATED)).toEqual(expected);
   });

@@ -97,6 +97,6 @@ ${stats.deliveries.map((d) => html`<div><h3>${d.destination}</h3>${barChart(`${d
 ${total(STATUS.dead) ? replayButton(csrf, { status: STATUS.dead }, `Replay all dead (${total(STATUS.dead)})`) : ""}</p></section>
 <section><h2>Orders</h2>${searchForm(filter, input.sources)}
 ${ordersTable(events, destinations, csrf)}</section>
-<p class="muted">Updated ${shortTime(stats.generatedAt)} · <a href="/admin/api/stats">JSON</a></p>`,
+<p class="muted">Updated ${shortTime(stats.generatedAt)} · <a href="/admin/api/stats">JSON</a> · <a href="/admin/coverage">Coverage: did every order arrive?</a></p>`,
   );
 }

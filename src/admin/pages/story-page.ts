@@ -34,7 +34,11 @@ ${notice ? html`<section class="note" role="status">${notice}</section>` : ""}
 <dt>event</dt><dd>${story.id}</dd>
 ${story.summary ? orderRows(story.summary) : html`<dt>problem</dt><dd>stored event unreadable: ${story.problem}</dd>`}
 <dt>received</dt><dd>${shortTime(story.receivedAt)}</dd>
-<dt>webhook</dt><dd>${story.webhook.topic ?? "?"} · id ${story.webhook.webhookId ?? "?"}</dd>
+<dt>webhook</dt><dd>${
+      story.recoveredAt
+        ? `no webhook received; found by reconciliation at ${shortTime(story.recoveredAt)}`
+        : `${story.webhook.topic ?? "?"} · id ${story.webhook.webhookId ?? "?"}`
+    }</dd>
 ${story.summary ? shopRows(story.summary) : ""}
 ${story.enqueueError ? html`<dt>queue</dt><dd>not queued yet: ${story.enqueueError}</dd>` : ""}
 </dl></section>

@@ -23,7 +23,8 @@ import {
 } from "../types";
 import { ioEventsEnabled } from "./challenge";
 import { ioEventEntity, ioEventRecipient, keyedEntity, type MagentoEntity } from "./envelope";
-import { magentoPurchase, magentoRefund } from "./normalize";
+import { magentoRefund } from "./normalize";
+import { magentoOrderPurchase } from "./order-events";
 import { MagentoCreditMemo, MagentoOrder } from "./schema";
 import { adobeEventsKey, basicPassword, configuredKeys, pemBlocks, verifyRsaSignatures } from "./signatures";
 
@@ -200,16 +201,22 @@ async function normalizeMagento(
   }
   const order = MagentoOrder.safeParse(entity.value);
   if (!order.success) return { ok: false, detail: schemaProblem(order.error) };
-  const state = order.data.state?.toLowerCase();
-  if (!state || !config.MAGENTO_PURCHASE_STATES.includes(state)) {
-    const detail = `order state ${state ?? "(none)"}`.slice(0, 80);
+  const made = await magentoOrderPurchase(order.data, shop, config);
+  if ("notPurchase" in made) {
     return {
       ok: true,
-      verdict: { outcome: "ignored", reason: "order state is not a purchase", detail, ...meta },
+      verdict: {
+        outcome: "ignored",
+        reason: "order state is not a purchase",
+        detail: made.notPurchase,
+        ...meta,
+      },
     };
   }
-  const event = await magentoPurchase(order.data, shop, config);
-  return { ok: true, verdict: { outcome: "events", events: atShop([{ event }], url), ...meta } };
+  return {
+    ok: true,
+    verdict: { outcome: "events", events: atShop([{ event: made.purchase }], url), ...meta },
+  };
 }
 
 function deliveryIdOf(headers: Headers, body: unknown): string | undefined {

@@ -15,6 +15,7 @@ import {
 } from "../types";
 import { shopifyCancellation, shopifyPurchase, shopifyRefund } from "./normalize";
 import { ShopifyOrder, ShopifyRefund } from "./schema";
+import { PAID_STATES } from "./topics";
 
 const SETTINGS = { secret: "SHOPIFY_WEBHOOK_SECRET", shop: "SHOPIFY_SHOP" };
 const bindings = (config: Config) =>
@@ -39,9 +40,6 @@ export function parseShopifyBody(bytes: Uint8Array, contentType: string | null):
   const xml = /xml/i.test(contentType ?? "") || text.startsWith("<");
   return xml ? parseRailsXml(text) : parseJsonLossless(text);
 }
-
-/** Financial states an `orders/paid` body can be in: paid, and what a paid order can become. */
-const PAID_STATES = new Set(["paid", "partially_paid", "partially_refunded", "refunded"]);
 
 /**
  * Shopify signs the body, not the topic header: the topic decides purchase or refund, so the

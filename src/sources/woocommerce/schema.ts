@@ -10,7 +10,7 @@ const Amount = DecimalAmount;
 const Str = z.string().nullish();
 
 /** `date_*_gmt` is UTC written without a zone ("2026-11-27T15:15:00"); it leaves as ISO 8601 with `Z`. */
-const GmtDate = z
+export const GmtDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/, "not a date")
   .transform((v) => (/(Z|[+-]\d{2}:\d{2})$/.test(v) ? v : `${v}Z`));
