@@ -121,7 +121,7 @@ describe("configuration", () => {
   it("reports a short secret in /health without showing it", async () => {
     const response = await fetchWith(new Request("https://relay.test/health"), {
       SHOPIFY_WEBHOOK_SECRET: "shopify-test-secret,42",
-    } as Partial<Env>);
+    });
     expect(response.status).toBe(500);
     const body = await response.json<{ problems: string[] }>();
     expect(body.problems).toEqual([

@@ -80,7 +80,7 @@ describe("the mode banner on every admin page", () => {
     const story = `/admin/events/${encodeURIComponent(`shopify:${SHOP}:purchase:${order.id}`)}`;
     const { cookie } = await login();
     for (const path of ["/admin", story]) {
-      const { status, text } = await page(path, cookie, modes as Partial<Env>);
+      const { status, text } = await page(path, cookie, modes);
       expect(status).toBe(200);
       const banner = /<section class="mode"[^>]*>.*?<\/section>/s.exec(text)?.[0] ?? "";
       expect(banner.replaceAll("\n", "")).toContain(BANNER);
@@ -91,7 +91,7 @@ describe("the mode banner on every admin page", () => {
   it("is absent when conversions go out for real, and on the sign-in page", async () => {
     const { cookie } = await login();
     expect((await page("/admin", cookie)).text).not.toContain('data-banner="mode"');
-    const signIn = await fetchWith(new Request(`${BASE}/admin`), modes as Partial<Env>);
+    const signIn = await fetchWith(new Request(`${BASE}/admin`), modes);
     expect(signIn.status).toBe(401);
     expect(await signIn.text()).not.toContain('data-banner="mode"');
   });

@@ -3,7 +3,7 @@ import { fetchWith, shopifyRequest } from "../helpers";
 import { ADMIN_TOKEN, BASE, expectAdminHeaders, freshClientIp } from "./helpers";
 
 /** `DESTINATIONS_MODE=dryrun`: the misspelling the README warns about. */
-const INVALID = { DESTINATIONS_MODE: "dryrun" } as Partial<Env>;
+const INVALID = { DESTINATIONS_MODE: "dryrun" };
 const PROBLEM = 'DESTINATIONS_MODE: Invalid option: expected one of "live"|"dry-run"';
 
 async function signIn(overrides: Partial<Env>): Promise<string> {

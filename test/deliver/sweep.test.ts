@@ -16,7 +16,7 @@ async function store(id: string, queue = recordingQueue()) {
   await fetchWith(await shopifyRequest(order, { shop: "sweep.myshopify.com" }), {
     SHOPIFY_SHOP: "sweep.myshopify.com",
     EVENTS_QUEUE: queue,
-  } as Partial<Env>);
+  });
   return `shopify:sweep.myshopify.com:purchase:${id}`;
 }
 

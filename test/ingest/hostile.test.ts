@@ -24,7 +24,7 @@ function randomBytes(n: number): Uint8Array {
 /** Posts, then returns the status and the log line the Worker wrote for this webhook. */
 async function attempt(request: Request) {
   const before = globalThis.capturedLogLines.length;
-  const response = await fetchWith(request, { SHOPIFY_SHOP: "hostile.myshopify.com" } as Partial<Env>);
+  const response = await fetchWith(request, { SHOPIFY_SHOP: "hostile.myshopify.com" });
   const lines = globalThis.capturedLogLines.slice(before).filter((l) => l.includes('"msg":"webhook"'));
   const body = await response.text();
   return { status: response.status, body, log: lines.map((l) => JSON.parse(l)) };
@@ -148,7 +148,7 @@ describe("hostile input: signed bodies with forged meaning", () => {
     MAGENTO_AUTH: "io-events",
     MAGENTO_IO_CLIENT_ID: IO_CLIENT_ID,
     MAGENTO_PUBLIC_KEY: adobe.pem,
-  } as Partial<Env>;
+  };
 
   const attacks: Array<[string, () => Promise<Request>, Partial<Env>?]> = [
     [
@@ -204,7 +204,7 @@ describe("hostile input: signed bodies with forged meaning", () => {
           JSON.stringify(ioEvent("sales_order_save_after", magentoOrder({ entityId: String(wooId()) }))),
           adobe,
         ),
-      { MAGENTO_PUBLIC_KEY: adobe.pem } as Partial<Env>,
+      { MAGENTO_PUBLIC_KEY: adobe.pem },
     ],
     [
       "Adobe I/O Events addressed to someone else's project",

@@ -75,7 +75,7 @@ describe("Shopify: the shop and the topic come from signed data", () => {
       SHOPIFY_WEBHOOK_SECRET:
         "shop-a.myshopify.com=secret-of-shop-a-0123,shop-b.myshopify.com=secret-of-shop-b-0123",
       EVENTS_QUEUE: recordingQueue(),
-    } as Partial<Env>;
+    };
     const id = freshId();
     const order = shopifyOrder({ id, createdAt: now() });
     const own = await shopifyRequest(order, {
@@ -97,7 +97,7 @@ describe("Shopify: the shop and the topic come from signed data", () => {
     const before = globalThis.capturedLogLines.length;
     const response = await fetchWith(await shopifyRequest(shopifyOrder({ id: freshId() })), {
       SHOPIFY_SHOP: "",
-    } as Partial<Env>);
+    });
     expect(response.status).toBe(503);
     const lines = globalThis.capturedLogLines.slice(before).map((l) => JSON.parse(l));
     expect(lines).toContainEqual({
@@ -159,7 +159,7 @@ describe("WooCommerce: the site and the topic come from signed data", () => {
     const before = globalThis.capturedLogLines.length;
     const response = await fetchWith(await wooRequest(wooOrder({ id: 2 })), {
       WOOCOMMERCE_URL: "",
-    } as Partial<Env>);
+    });
     expect(response.status).toBe(503);
     expect(globalThis.capturedLogLines.slice(before).join("\n")).toContain(
       "set WOOCOMMERCE_URL, or write WOOCOMMERCE_WEBHOOK_SECRET as shop=secret",

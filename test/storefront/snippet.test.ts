@@ -58,8 +58,8 @@ describe("GET /snippet.js", () => {
 
   it("looks for the configured GA4 stream, and its ETag follows the body", async () => {
     const request = () => new Request("https://relay.test/snippet.js");
-    const a = await fetchWith(request(), { GA4_MEASUREMENT_ID: "G-AAA" } as Partial<Env>);
-    const b = await fetchWith(request(), { GA4_MEASUREMENT_ID: "G-BBB" } as Partial<Env>);
+    const a = await fetchWith(request(), { GA4_MEASUREMENT_ID: "G-AAA" });
+    const b = await fetchWith(request(), { GA4_MEASUREMENT_ID: "G-BBB" });
     const [textA, textB] = [await a.text(), await b.text()];
     expect(textA).toContain('var STREAM = "AAA";');
     expect(textB).toContain('var STREAM = "BBB";');

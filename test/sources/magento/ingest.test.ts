@@ -17,16 +17,18 @@ import { countRows, fetchWith, recordingQueue } from "../../helpers";
 
 const signer = await rsaSigner();
 /** A relay receiving Adobe I/O Events, with the signing key pinned instead of fetched from Adobe. */
-const ioEvents = (queue = recordingQueue()) =>
-  ({
-    MAGENTO_AUTH: "io-events",
-    MAGENTO_IO_CLIENT_ID: IO_CLIENT_ID,
-    MAGENTO_PUBLIC_KEY: signer.pem,
-    EVENTS_QUEUE: queue,
-  }) as Partial<Env>;
+const ioEvents = (queue = recordingQueue()) => ({
+  MAGENTO_AUTH: "io-events",
+  MAGENTO_IO_CLIENT_ID: IO_CLIENT_ID,
+  MAGENTO_PUBLIC_KEY: signer.pem,
+  EVENTS_QUEUE: queue,
+});
 /** A relay receiving Adobe Commerce webhooks signed with the store's key. */
-const commerce = (queue = recordingQueue()) =>
-  ({ MAGENTO_AUTH: "rsa", MAGENTO_PUBLIC_KEY: signer.pem, EVENTS_QUEUE: queue }) as Partial<Env>;
+const commerce = (queue = recordingQueue()) => ({
+  MAGENTO_AUTH: "rsa",
+  MAGENTO_PUBLIC_KEY: signer.pem,
+  EVENTS_QUEUE: queue,
+});
 
 let next = 720_000;
 const freshId = () => String(next++);
@@ -155,7 +157,7 @@ describe("POST /webhooks/magento: Open Source modules", () => {
       MAGENTO_WEBHOOK_SECRET:
         "https://Shop-A.example/=magento-secret-of-shop-a,shop-b.example=magento-secret-of-shop-b",
       EVENTS_QUEUE: queue,
-    } as Partial<Env>;
+    };
     const order = (entityId: string, extra = {}) =>
       JSON.stringify({ ...extra, order: magentoOrder({ entityId }) });
     const named = await fetchWith(

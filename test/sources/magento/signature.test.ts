@@ -35,11 +35,11 @@ const IO_EVENTS = {
   MAGENTO_AUTH: "io-events",
   MAGENTO_IO_CLIENT_ID: IO_CLIENT_ID,
   MAGENTO_PUBLIC_KEY: signer.pem,
-} as Partial<Env>;
-const RSA = { MAGENTO_AUTH: "rsa", MAGENTO_PUBLIC_KEY: signer.pem } as Partial<Env>;
-const HEADER = { MAGENTO_AUTH: "header" } as Partial<Env>;
-const BASIC = { MAGENTO_AUTH: "basic" } as Partial<Env>;
-const HMAC = { MAGENTO_AUTH: "hmac" } as Partial<Env>;
+};
+const RSA = { MAGENTO_AUTH: "rsa", MAGENTO_PUBLIC_KEY: signer.pem };
+const HEADER = { MAGENTO_AUTH: "header" };
+const BASIC = { MAGENTO_AUTH: "basic" };
+const HMAC = { MAGENTO_AUTH: "hmac" };
 const signedHmac = async (text: string) =>
   secretRequest(text, { "x-tagrelay-signature": await hmacBase64(MAGENTO_SECRET, text) });
 
@@ -222,7 +222,7 @@ const cases: Array<Case & { route: string }> = [
     route: "shared secret",
     name: "the older of two rotated secrets",
     status: 200,
-    env: { ...HEADER, MAGENTO_WEBHOOK_SECRET: "magento-old-secret,magento-test-secret" } as Partial<Env>,
+    env: { ...HEADER, MAGENTO_WEBHOOK_SECRET: "magento-old-secret,magento-test-secret" },
     request: async () => secretRequest(orderText(), { "x-tagrelay-secret": "magento-old-secret" }),
   },
 ];
@@ -245,13 +245,13 @@ describe("Magento authentication, per route", () => {
     const before = globalThis.capturedLogLines.length;
     const commerce = await fetchWith(await commerceWebhookRequest(orderText(), signer), {
       MAGENTO_AUTH: "rsa",
-    } as Partial<Env>);
+    });
     expect(commerce.status).toBe(503);
     const shared = await fetchWith(await signedHmac(orderText()), {
       MAGENTO_WEBHOOK_SECRET: "",
-    } as Partial<Env>);
+    });
     expect(shared.status).toBe(503);
-    const unbound = await fetchWith(await signedHmac(orderText()), { MAGENTO_URL: "" } as Partial<Env>);
+    const unbound = await fetchWith(await signedHmac(orderText()), { MAGENTO_URL: "" });
     expect(unbound.status).toBe(503);
     const lines = globalThis.capturedLogLines
       .slice(before)
@@ -278,7 +278,7 @@ describe("Adobe I/O Events keys from Adobe's key host", () => {
         ...IO_EVENTS,
         MAGENTO_PUBLIC_KEY: "",
         EVENTS_QUEUE: recordingQueue(),
-      } as Partial<Env>);
+      });
       expect(response.status).toBe(200);
     }
     expect(fetched.filter((u) => u === `https://static.adobeioevents.com${ADOBE_KEY_PATH}`)).toHaveLength(1);
@@ -294,7 +294,7 @@ describe("Adobe I/O Events keys from Adobe's key host", () => {
           "x-adobe-public-key2-path": "/prod/keys/../../evil.pem",
         },
       }),
-      { ...IO_EVENTS, MAGENTO_PUBLIC_KEY: "" } as Partial<Env>,
+      { ...IO_EVENTS, MAGENTO_PUBLIC_KEY: "" },
     );
     expect(response.status).toBe(401);
     expect(spy).not.toHaveBeenCalled();
@@ -346,13 +346,13 @@ describe("Adobe I/O Events are off until the owner turns them on", () => {
     });
     return fetched;
   };
-  const FROM_ADOBE = { ...IO_EVENTS, MAGENTO_PUBLIC_KEY: "" } as Partial<Env>;
-  const NO_MAGENTO = { MAGENTO_WEBHOOK_SECRET: "", MAGENTO_URL: "" } as Partial<Env>;
+  const FROM_ADOBE = { ...IO_EVENTS, MAGENTO_PUBLIC_KEY: "" };
+  const NO_MAGENTO = { MAGENTO_WEBHOOK_SECRET: "", MAGENTO_URL: "" };
 
   it.each([
     ["a relay set up for signed module webhooks", {}],
     ["a relay that never set up Magento", NO_MAGENTO],
-    ["I/O Events chosen but no MAGENTO_IO_CLIENT_ID", { MAGENTO_AUTH: "io-events" } as Partial<Env>],
+    ["I/O Events chosen but no MAGENTO_IO_CLIENT_ID", { MAGENTO_AUTH: "io-events" }],
   ])(
     "%s: an event Adobe really signed → 401, no key fetched, no error logged, nothing stored",
     async (_, env) => {
@@ -396,7 +396,7 @@ describe("Adobe I/O Events are off until the owner turns them on", () => {
     const response = await fetchWith(await ioEventRequest(text, signer), {
       ...FROM_ADOBE,
       EVENTS_QUEUE: recordingQueue(),
-    } as Partial<Env>);
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: "accepted",
@@ -411,12 +411,12 @@ describe("Adobe I/O Events are off until the owner turns them on", () => {
     const env = {
       ...IO_EVENTS,
       MAGENTO_IO_PROVIDER_ID: "00000000-0000-4000-8000-000000000099",
-    } as Partial<Env>;
+    };
     expect((await fetchWith(await ioEventRequest(text, signer), env)).status).toBe(401);
     const own = {
       ...IO_EVENTS,
       MAGENTO_IO_PROVIDER_ID: "6f1a3c4e-0000-4000-8000-000000000001",
-    } as Partial<Env>;
+    };
     expect(
       (await fetchWith(await ioEventRequest(text, signer), { ...own, EVENTS_QUEUE: recordingQueue() }))
         .status,
@@ -426,7 +426,7 @@ describe("Adobe I/O Events are off until the owner turns them on", () => {
   it.each([
     ["the default relay", {}],
     ["a relay that never set up Magento", NO_MAGENTO],
-    ["I/O Events chosen but no MAGENTO_IO_CLIENT_ID", { MAGENTO_AUTH: "io-events" } as Partial<Env>],
+    ["I/O Events chosen but no MAGENTO_IO_CLIENT_ID", { MAGENTO_AUTH: "io-events" }],
   ])("%s does not answer Adobe's registration challenge", async (_, env) => {
     const request = new Request(
       "https://relay.test/webhooks/magento?challenge=8ec8d794-e0ab-42df-9017-e3dada8e84f7",
@@ -462,7 +462,7 @@ describe("Magento X-Tagrelay-Signature known-answer vector", () => {
         body: KAT.body,
         headers: { "content-type": "application/json", "x-tagrelay-signature": signature },
       }),
-      { MAGENTO_WEBHOOK_SECRET: KAT.secret, MAGENTO_URL: KAT.store, EVENTS_QUEUE: queue } as Partial<Env>,
+      { MAGENTO_WEBHOOK_SECRET: KAT.secret, MAGENTO_URL: KAT.store, EVENTS_QUEUE: queue },
     );
     const logs = globalThis.capturedLogLines
       .slice(before)

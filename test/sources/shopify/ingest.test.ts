@@ -176,7 +176,7 @@ describe("POST /webhooks/shopify", () => {
 describe("bad input to /webhooks/shopify", () => {
   // These requests speak for a shop of their own, so the last test can tell they stored nothing.
   const BAD_INPUT_SHOP = "bad-input.myshopify.com";
-  const send = (request: Request) => fetchWith(request, { SHOPIFY_SHOP: BAD_INPUT_SHOP } as Partial<Env>);
+  const send = (request: Request) => fetchWith(request, { SHOPIFY_SHOP: BAD_INPUT_SHOP });
   const signedRaw = (text: string, headers: Record<string, string> = {}) =>
     shopifyRequest(text, { shop: BAD_INPUT_SHOP, headers });
 

@@ -90,7 +90,7 @@ describe("Shopify signature verification", () => {
     const response = await fetchWith(await request(), {
       EVENTS_QUEUE: queue,
       SHOPIFY_SHOP: "sig-test.myshopify.com",
-    } as Partial<Env>);
+    });
     expect(response.status).toBe(status);
     if (status === 401) {
       expect(await response.json()).toEqual({ status: "rejected", reason: "unauthorized" });
@@ -107,7 +107,7 @@ describe("Shopify signature verification", () => {
   it("answers 503 and logs loudly when no secret is configured", async () => {
     const before = globalThis.capturedLogLines.length;
     const request = await shopifyRequest(shopifyOrder());
-    const response = await fetchWith(request, { SHOPIFY_WEBHOOK_SECRET: "" } as Partial<Env>);
+    const response = await fetchWith(request, { SHOPIFY_WEBHOOK_SECRET: "" });
     expect(response.status).toBe(503);
     const lines = globalThis.capturedLogLines
       .slice(before)
@@ -155,7 +155,7 @@ describe("Shopify known-answer vector", () => {
           "x-shopify-hmac-sha256": signature,
         },
       }),
-      { SHOPIFY_WEBHOOK_SECRET: KAT.secret, SHOPIFY_SHOP: KAT.shop, EVENTS_QUEUE: queue } as Partial<Env>,
+      { SHOPIFY_WEBHOOK_SECRET: KAT.secret, SHOPIFY_SHOP: KAT.shop, EVENTS_QUEUE: queue },
     );
     const logs = globalThis.capturedLogLines
       .slice(before)

@@ -184,7 +184,7 @@ describe("POST /webhooks/woocommerce", () => {
     const response = await fetchWith(request, {
       WOOCOMMERCE_URL: "https://shop2.example",
       EVENTS_QUEUE: recordingQueue(),
-    } as Partial<Env>);
+    });
     expect(await response.json()).toMatchObject({
       events: [{ id: `woocommerce:shop2.example:purchase:${id}` }],
     });
@@ -204,7 +204,7 @@ describe("bad input to /webhooks/woocommerce", () => {
   const BAD_SOURCE = "https://bad-input.example/";
 
   // These requests speak for a site of their own, so the last test can tell they stored nothing.
-  const send = (request: Request) => fetchWith(request, { WOOCOMMERCE_URL: BAD_SOURCE } as Partial<Env>);
+  const send = (request: Request) => fetchWith(request, { WOOCOMMERCE_URL: BAD_SOURCE });
   const expectRejected = async (request: Request, status: number, why: RegExp) =>
     expectRefusal(await send(request), status, why);
 

@@ -112,7 +112,7 @@ describe("WooCommerce's delivery URL ping", () => {
   });
 
   it("answers 503 while no secret is configured, so saving the webhook shows the problem", async () => {
-    const response = await fetchWith(wooPingRequest(), { WOOCOMMERCE_WEBHOOK_SECRET: "" } as Partial<Env>);
+    const response = await fetchWith(wooPingRequest(), { WOOCOMMERCE_WEBHOOK_SECRET: "" });
     expect(response.status).toBe(503);
   });
 });
@@ -156,7 +156,7 @@ describe("WooCommerce known-answer vector", () => {
         WOOCOMMERCE_WEBHOOK_SECRET: KAT.secret,
         WOOCOMMERCE_URL: KAT.site,
         EVENTS_QUEUE: queue,
-      } as Partial<Env>,
+      },
     );
     const logs = globalThis.capturedLogLines
       .slice(before)
