@@ -3,7 +3,8 @@ import { HTTPException } from "hono/http-exception";
 import { isAdminPath, setAdminHeaders } from "./admin/headers";
 import { admin } from "./admin/routes";
 import type { AppEnv, Config } from "./config";
-import { ga4Enabled, loadConfig, metaEnabled } from "./config";
+import { loadConfig } from "./config";
+import { DESTINATIONS } from "./destinations/registry";
 import { receiveWebhook } from "./ingest/pipeline";
 import { errorText } from "./lib/errors";
 import { logError, logWarn } from "./lib/log";
@@ -37,12 +38,10 @@ app.get("/health", (c) => {
     sources: Object.fromEntries(Object.values(sources).map((s) => [s.name, !s.setupProblem(config)])),
     destinations: {
       mode: config.DESTINATIONS_MODE,
-      ga4: { enabled: ga4Enabled(config), validate: config.GA4_VALIDATE },
-      meta: {
-        enabled: metaEnabled(config),
-        apiVersion: config.META_API_VERSION,
-        testEvents: Boolean(config.META_TEST_EVENT_CODE),
-      },
+      // Every destination the release knows: enabled, or the settings it still needs.
+      ...Object.fromEntries(
+        DESTINATIONS.map((d) => [d.name, { enabled: d.enabled(config), ...d.health(config) }]),
+      ),
     },
     admin: Boolean(config.ADMIN_TOKEN),
     // Which sources are reconciled against the shop's own API, or the setting that is missing.

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { issueText } from "../lib/issue";
 import { logInfo } from "../lib/log";
 import { rejectedReply } from "../lib/reply";
-import { coverageReport, uncovered } from "../reconcile/coverage";
+import { coverageReport, enabledDestinations, uncovered } from "../reconcile/coverage";
 import { EventFilter, eventStory, listEvents } from "../store/admin-queries";
 import { adminStats } from "../store/admin-stats";
 import { recentRejections } from "../store/recent-rejections";
@@ -17,7 +17,7 @@ export const adminApi = new Hono<AdminEnv>();
 
 adminApi.use("*", requireAdmin("api"), requireValidSettings("api"));
 
-adminApi.get("/stats", async (c) => c.json(await adminStats(c.env.DB)));
+adminApi.get("/stats", async (c) => c.json(await adminStats(c.env.DB, enabledDestinations(settingsOf(c)))));
 
 /** The last refusals per source as the instance answering saw them (kept in its memory only). */
 adminApi.get("/rejections", (c) =>

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { type Config, ga4Enabled, metaEnabled } from "../config";
+import type { Config } from "../config";
+import { DESTINATIONS } from "../destinations/registry";
 import type { AdminEnv } from "./env";
 import { modeBanner } from "./pages/mode-banner";
 
@@ -8,19 +9,12 @@ export function modeNotices(config: Config): string[] {
   const notices: string[] = [];
   if (config.DESTINATIONS_MODE === "dry-run") {
     notices.push(
-      "Dry run (DESTINATIONS_MODE=dry-run): nothing is sent to GA4 or Meta; each order's story shows what would have been sent.",
+      "Dry run (DESTINATIONS_MODE=dry-run): nothing is sent to any destination; each order's story shows what would have been sent.",
     );
   }
-  if (ga4Enabled(config) && config.GA4_VALIDATE) {
-    notices.push(
-      "GA4 validation (GA4_VALIDATE): events go to /debug/mp/collect, which checks them and collects nothing.",
-    );
-  }
-  // Meta's Test Events tool: events sent with a test_event_code show there and not in reports.
-  if (metaEnabled(config) && config.META_TEST_EVENT_CODE) {
-    notices.push(
-      "Meta test events (META_TEST_EVENT_CODE): events go to Events Manager → Test events and do not count in reports.",
-    );
+  for (const destination of DESTINATIONS) {
+    const notice = destination.enabled(config) ? destination.testModeNotice(config) : undefined;
+    if (notice) notices.push(notice);
   }
   return notices;
 }

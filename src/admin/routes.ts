@@ -60,7 +60,10 @@ admin.get("/", ...settledPage, async (c) => {
     ),
   );
   const filter = parsed.success ? parsed.data : EventFilter.parse({});
-  const [stats, events] = await Promise.all([adminStats(c.env.DB), listEvents(c.env.DB, filter)]);
+  const [stats, events] = await Promise.all([
+    adminStats(c.env.DB, enabledDestinations(settingsOf(c))),
+    listEvents(c.env.DB, filter),
+  ]);
   const notice = parsed.success ? replayedNotice(c.req.query("replayed")) : "That search was not understood.";
   return c.html(
     statusPage({

@@ -176,13 +176,17 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const { claimed, events, unreadable } = claim;
   const stored = (eventId: string) => claim.ledgers.has(eventId);
   const others = othersOf(claim, destinations);
-  const dryRun = dryRunFor(config);
+  const dryRun = dryRunFor(config, destinations);
   // A recovered conversion past a destination's window is recorded expired, not sent.
   const late = new PairMap<DeliveryOutcome>();
   for (const pair of claimed) {
     const event = events.get(pair.eventId);
+    const destination = destinations.find((d) => d.name === pair.destination);
     const reason =
-      event && claim.recovered.has(pair.eventId) && recoveredTooLate(event, pair.destination, now);
+      event &&
+      destination &&
+      claim.recovered.has(pair.eventId) &&
+      recoveredTooLate(event, destination, now);
     if (reason) late.set(pair, { status: OUTCOME.expired, reason });
   }
   const readable = claimed.filter((p) => events.has(p.eventId) && !late.get(p));

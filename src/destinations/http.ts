@@ -9,11 +9,16 @@ export type HttpAnswer =
   | { kind: "network"; message: string };
 
 /** POSTs a JSON text; never throws, a timeout or a network failure is an answer too. */
-export async function postJson(url: string, json: string, timeoutMs: number): Promise<HttpAnswer> {
+export async function postJson(
+  url: string,
+  json: string,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
   try {
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...headers },
       body: json,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -39,13 +44,23 @@ export interface OutboundRequest {
   url: string;
   body: Record<string, unknown>;
   eventIds: string[];
+  /**
+   * Extra request headers (an `Authorization` or `Access-Token`). Sent, and never recorded: the
+   * story and a dry run keep only the body.
+   */
+  headers?: Record<string, string>;
+  /**
+   * Where in the body the per-event array is (`["data"]`, `["data", "events"]`), when it is not
+   * the one top-level array as long as `eventIds`: what one event's recorded body is cut down to.
+   */
+  eventsAt?: readonly string[];
 }
 
 /** How a built request leaves: sent for real, or (dry run) recorded instead. */
 export type Transport = (request: OutboundRequest, timeoutMs: number) => Promise<HttpAnswer>;
 
 export const liveTransport: Transport = (request, timeoutMs) =>
-  postJson(request.url, JSON.stringify(request.body), timeoutMs);
+  postJson(request.url, JSON.stringify(request.body), timeoutMs, request.headers);
 
 type Answered = Extract<HttpAnswer, { kind: "response" }>;
 type Unanswered = Exclude<HttpAnswer, Answered>;

@@ -122,7 +122,23 @@ export const CommerceEvent = z.object({
       gaSessionId: z.string().optional(),
       fbp: z.string().optional(),
       fbc: z.string().optional(),
+      /** Google Ads click ids: web (`gclid`), iOS app-to-web (`gbraid`) and web-to-app (`wbraid`). */
       gclid: z.string().optional(),
+      gbraid: z.string().optional(),
+      wbraid: z.string().optional(),
+      /** TikTok: the `ttclid` landing parameter and the pixel's `_ttp` cookie. */
+      ttclid: z.string().optional(),
+      ttp: z.string().optional(),
+      /** Pinterest: the `epik` landing parameter or the tag's `_epik` cookie (same value). */
+      epik: z.string().optional(),
+      /** Snapchat: the `ScCid` landing parameter (sc_click_id) and the pixel's `_scid` cookie (sc_cookie1). */
+      scClickId: z.string().optional(),
+      scid: z.string().optional(),
+      /** Reddit: the `rdt_cid` landing parameter (click_id) and the pixel's `_rdt_uuid` cookie (uuid). */
+      rdtCid: z.string().optional(),
+      rdtUuid: z.string().optional(),
+      /** Microsoft Advertising: the `msclkid` landing parameter or the UET tag's `_uetmsclkid` cookie. */
+      msclkid: z.string().optional(),
       landingUrl: z.string().optional(),
       /** The Purchase event id the shop's Meta plugin stored on the order (Facebook for WooCommerce). */
       metaEventId: z.string().optional(),

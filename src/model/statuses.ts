@@ -7,8 +7,20 @@ const isOneOf = <T extends string>(list: readonly T[], value: string): value is 
 export const SOURCE_NAMES = ["shopify", "magento", "woocommerce"] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
-/** The destinations a conversion is sent to; each has one ledger row per event. */
-export const DESTINATION_NAMES = ["ga4", "meta"] as const;
+/**
+ * Every destination this release knows, by the name its ledger entries, settings prefix and
+ * folder (`src/destinations/<name>/`) use; each enabled one has one ledger row per event.
+ */
+export const DESTINATION_NAMES = [
+  "ga4",
+  "meta",
+  "tiktok",
+  "google_ads",
+  "pinterest",
+  "snapchat",
+  "microsoft",
+  "reddit",
+] as const;
 export const DestinationName = z.enum(DESTINATION_NAMES);
 export type DestinationName = z.infer<typeof DestinationName>;
 

@@ -1,4 +1,5 @@
-import { type Config, ga4Enabled, metaEnabled } from "../config";
+import type { Config } from "../config";
+import { DESTINATIONS } from "../destinations/registry";
 import { errorText } from "../lib/errors";
 import { logError, logWarn } from "../lib/log";
 import type { DestinationName, SourceName } from "../model/statuses";
@@ -58,10 +59,7 @@ export interface CoverageReport {
 }
 
 export function enabledDestinations(config: Config): DestinationName[] {
-  return [
-    ...(ga4Enabled(config) ? (["ga4"] as const) : []),
-    ...(metaEnabled(config) ? (["meta"] as const) : []),
-  ];
+  return DESTINATIONS.filter((d) => d.enabled(config)).map((d) => d.name);
 }
 
 /** The latest UTC day that ended at least SETTLE_MS ago: the last complete window. */

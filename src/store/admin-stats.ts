@@ -1,4 +1,4 @@
-import { DELIVERY_STATUSES, DESTINATION_NAMES, SOURCE_NAMES, WEBHOOK_OUTCOMES } from "../model/statuses";
+import { DELIVERY_STATUSES, SOURCE_NAMES, WEBHOOK_OUTCOMES } from "../model/statuses";
 import { flushWebhookCounts, hourOf } from "./webhook-counts";
 
 export type Counts = Record<string, number>;
@@ -30,8 +30,15 @@ function webhookRows(
   });
 }
 
-/** The status page's numbers, in one D1 round trip (after writing this isolate's pending counts). */
-export async function adminStats(db: D1Database, now = Date.now()): Promise<AdminStats> {
+/**
+ * The status page's numbers, in one D1 round trip (after writing this isolate's pending counts):
+ * a row per destination of `destinations` (the enabled ones) and per destination with ledger rows.
+ */
+export async function adminStats(
+  db: D1Database,
+  destinations: readonly string[],
+  now = Date.now(),
+): Promise<AdminStats> {
   await flushWebhookCounts(db);
   const day = new Date(now - 86_400_000).toISOString();
   const week = new Date(now - 7 * 86_400_000).toISOString();
@@ -56,7 +63,7 @@ export async function adminStats(db: D1Database, now = Date.now()): Promise<Admi
   type EventRow = { source: string; n: number };
   const rows =
     (deliveries.results as unknown as Array<{ destination: string; status: string; n: number }>) ?? [];
-  const names = [...new Set([...DESTINATION_NAMES, ...rows.map((r) => r.destination)])];
+  const names = [...new Set([...destinations, ...rows.map((r) => r.destination)])];
   return {
     generatedAt: new Date(now).toISOString(),
     webhooks: {

@@ -69,7 +69,7 @@ describe("labels people read", () => {
 describe("the mode banner on every admin page", () => {
   const modes = { DESTINATIONS_MODE: "dry-run", GA4_VALIDATE: "true", META_TEST_EVENT_CODE: "TEST4242" };
   const BANNER = [
-    "<li>Dry run (DESTINATIONS_MODE=dry-run): nothing is sent to GA4 or Meta; each order&#39;s story shows what would have been sent.</li>",
+    "<li>Dry run (DESTINATIONS_MODE=dry-run): nothing is sent to any destination; each order&#39;s story shows what would have been sent.</li>",
     "<li>GA4 validation (GA4_VALIDATE): events go to /debug/mp/collect, which checks them and collects nothing.</li>",
     "<li>Meta test events (META_TEST_EVENT_CODE): events go to Events Manager → Test events and do not count in reports.</li>",
   ].join("");

@@ -160,7 +160,7 @@ describe.skipIf(!hasChromium)("the admin in dry-run mode, on a phone and a deskt
     const { worker } = relay;
     const page = await relay.signedInPage(PHONE);
     expect(await page.locator("[data-banner=mode] li").allTextContents()).toEqual([
-      "Dry run (DESTINATIONS_MODE=dry-run): nothing is sent to GA4 or Meta; each order's story shows what would have been sent.",
+      "Dry run (DESTINATIONS_MODE=dry-run): nothing is sent to any destination; each order's story shows what would have been sent.",
       "Meta test events (META_TEST_EVENT_CODE): events go to Events Manager → Test events and do not count in reports.",
     ]);
     expect(await page.locator("select[name=source] option").allTextContents()).toEqual([

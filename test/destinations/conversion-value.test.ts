@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { conversionMoney } from "../../src/destinations/conversion-value";
+import { ga4 } from "../../src/destinations/ga4";
 import type { Destination } from "../../src/destinations/types";
 import { skippingZeroRefunds, zeroRefundDecision } from "../../src/destinations/zero-refunds";
 import { CommerceEvent } from "../../src/model/commerce-event";
@@ -92,7 +93,7 @@ describe("refunds of zero: recorded skipped, sent nowhere", () => {
   it("wraps a destination: zero refunds never reach it, everything else gets its own outcome", async () => {
     const seen: string[] = [];
     const inner: Destination = {
-      name: "ga4",
+      ...ga4,
       enabled: () => true,
       async deliver(events) {
         seen.push(...events.map((e) => e.id));

@@ -6,7 +6,7 @@ import type { DeliveryOutcome } from "../../model/statuses";
 import { ga4ConsentDecision } from "../consent";
 import { liveTransport, type Transport } from "../http";
 import { testOrderPolicy } from "../test-orders";
-import type { Destination } from "../types";
+import { type Destination, missingSettings } from "../types";
 import { classifyGa4Response } from "./classify";
 import { toGa4Payload } from "./payload";
 
@@ -50,7 +50,20 @@ async function deliverOne(
 /** One request per event: client_id is per request and each order has its own. */
 export const ga4: Destination = {
   name: "ga4",
+  label: "GA4",
   enabled: ga4Enabled,
+  // timestamp_micros may lie up to 72 hours back.
+  datedWindow: { ms: 72 * 3_600_000, text: "72 hours", whose: "GA4's window for a dated event" },
+  health: (config) =>
+    ga4Enabled(config)
+      ? { validate: config.GA4_VALIDATE }
+      : missingSettings(config, ["GA4_MEASUREMENT_ID", "GA4_API_SECRET"]),
+  testModeNotice: (config) =>
+    config.GA4_VALIDATE
+      ? "GA4 validation (GA4_VALIDATE): events go to /debug/mp/collect, which checks them and collects nothing."
+      : undefined,
+  // The Measurement Protocol answers 204 with no body to anything it takes (and to much it drops).
+  acceptedAnswer: () => ({ status: 204, body: "" }),
   async deliver(events, config, now, transport = liveTransport) {
     const outcomes = new Map<string, DeliveryOutcome>();
     // An event that cannot even be built fails alone: its neighbours may already be sent.
