@@ -7,7 +7,7 @@ export type ConsentDecision =
   | { action: "send-ldu" }
   | { action: "skip"; reason: string };
 
-type Policy = "send" | "ldu" | "skip";
+export type Policy = "send" | "ldu" | "skip";
 
 function decide(policy: Policy, state: "denied" | "unknown", setting: string): ConsentDecision {
   if (policy === "send") return { action: "send" };
@@ -15,17 +15,32 @@ function decide(policy: Policy, state: "denied" | "unknown", setting: string): C
   return { action: "skip", reason: `consent ${state} (${setting}=skip)` };
 }
 
+/** A destination's two consent settings, `<PREFIX>_CONSENT_POLICY_DENIED` and `…_UNKNOWN`, as read. */
+export type ConsentPolicies = { denied: Policy; unknown: Policy; prefix: string };
+
 /**
- * Meta: the marketing choice decides (Google's ad_user_data stands in when only consent mode
- * was captured). Granted → send; denied and unknown follow their own policies.
+ * An ad platform: the marketing choice decides (Google's ad_user_data stands in when only consent
+ * mode was captured). Granted → send; denied and unknown follow the destination's own policies
+ * (`ldu` only where the platform has a limited-data-use mode).
  */
-export function metaConsentDecision(consent: CommerceEvent["consent"], config: Config): ConsentDecision {
+export function marketingConsentDecision(
+  consent: CommerceEvent["consent"],
+  policies: ConsentPolicies,
+): ConsentDecision {
   const state = consent.marketing ?? consent.adUserData;
   if (state === "granted") return { action: "send" };
-  if (state === "denied") {
-    return decide(config.META_CONSENT_POLICY_DENIED, "denied", "META_CONSENT_POLICY_DENIED");
-  }
-  return decide(config.META_CONSENT_POLICY_UNKNOWN, "unknown", "META_CONSENT_POLICY_UNKNOWN");
+  if (state === "denied")
+    return decide(policies.denied, "denied", `${policies.prefix}_CONSENT_POLICY_DENIED`);
+  return decide(policies.unknown, "unknown", `${policies.prefix}_CONSENT_POLICY_UNKNOWN`);
+}
+
+/** Meta: the marketing choice under META_CONSENT_POLICY_DENIED / _UNKNOWN. */
+export function metaConsentDecision(consent: CommerceEvent["consent"], config: Config): ConsentDecision {
+  return marketingConsentDecision(consent, {
+    denied: config.META_CONSENT_POLICY_DENIED,
+    unknown: config.META_CONSENT_POLICY_UNKNOWN,
+    prefix: "META",
+  });
 }
 
 /**
