@@ -10,7 +10,8 @@
 --   path, utm_* and click ids (src/attribution/landing-url.ts); consent choices.
 --   The client IP and user agent only until every enabled destination is final for the event
 --   (sent, failed, skipped, expired, dead or dry-run), and at most 8 days after it was received.
---   Dry-run request bodies with secrets, client IP and user agent redacted.
+--   The last 5 request bodies and answers per destination (capped), and dry-run bodies, with
+--   credentials, client IP and user agent redacted.
 --   Every row is deleted RETENTION_DAYS (default 30) after it was received.
 
 CREATE TABLE events (

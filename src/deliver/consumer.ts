@@ -1,6 +1,8 @@
 import { type Config, loadConfig } from "../config";
-import { dryRunFor } from "../destinations/dry-run";
+import { dryRunTransport } from "../destinations/dry-run";
 import type { Transport } from "../destinations/http";
+import { liveTransport } from "../destinations/http";
+import { recording } from "../destinations/recording";
 import { recoveredTooLate } from "../destinations/recovered";
 import { DESTINATIONS } from "../destinations/registry";
 import type { Destination } from "../destinations/types";
@@ -176,21 +178,20 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const { claimed, events, unreadable } = claim;
   const stored = (eventId: string) => claim.ledgers.has(eventId);
   const others = othersOf(claim, destinations);
-  const dryRun = dryRunFor(config, destinations);
+  // Every request is kept (redacted) with its answer for the order's story; a dry run sends none.
+  const dryRun = dryRunTransport(config, destinations);
+  const record = recording(dryRun ?? liveTransport, !dryRun);
   // A recovered conversion past a destination's window is recorded expired, not sent.
   const late = new PairMap<DeliveryOutcome>();
   for (const pair of claimed) {
     const event = events.get(pair.eventId);
     const destination = destinations.find((d) => d.name === pair.destination);
     const reason =
-      event &&
-      destination &&
-      claim.recovered.has(pair.eventId) &&
-      recoveredTooLate(event, destination, now);
+      event && destination && claim.recovered.has(pair.eventId) && recoveredTooLate(event, destination, now);
     if (reason) late.set(pair, { status: OUTCOME.expired, reason });
   }
   const readable = claimed.filter((p) => events.has(p.eventId) && !late.get(p));
-  const outcomes = await deliverClaimed(destinations, readable, events, config, now, dryRun?.transport);
+  const outcomes = await deliverClaimed(destinations, readable, events, config, now, record.transport);
   for (const [pair, outcome] of late) outcomes.set(pair, outcome);
   // Retrying will not make a row readable: it fails for good, saying why (a replay tries it again),
   // and the rest of the batch goes on.
@@ -212,7 +213,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       ...pair,
       outcome,
       nextAttemptAt: outcome.status === OUTCOME.retry && delay !== undefined ? now + delay * 1000 : undefined,
-      dryRunBody: dryRun?.recorded.get(pair),
+      exchange: record.exchanges.get(pair),
     };
   });
   await recordOutcomes(

@@ -18,10 +18,19 @@ function messageOf(error: unknown): string {
  * keeps only its name.
  */
 export function errorText(error: unknown): string {
-  return messageOf(error)
+  return scrubbedText(messageOf(error), MAX_ERROR_TEXT);
+}
+
+/**
+ * Text from outside (an error message, a platform's answer) as it may be logged or kept: URLs
+ * replaced whole, a `name=value` whose name looks like a credential keeps only its name, at most
+ * `max` characters.
+ */
+export function scrubbedText(text: string, max: number): string {
+  return text
     .replace(/\bhttps?:\/\/\S+/gi, "<url>")
     .replace(/\b(\w+)=[^\s&]+/g, (pair, name: string) =>
       SECRET_NAME.test(name) ? `${name}=<redacted>` : pair,
     )
-    .slice(0, MAX_ERROR_TEXT);
+    .slice(0, max);
 }

@@ -1,6 +1,27 @@
 import * as z from "zod";
 import { DeliveryStatus, DestinationName } from "./statuses";
 
+/** How much of one exchange an entry keeps: the request's text, the answer's, and how many exchanges. */
+export const EXCHANGE_LIMITS = { request: 4000, answer: 500, kept: 5 } as const;
+
+/**
+ * One request a destination made for the event and what came back, as the order's story shows
+ * it: the body the event contributed (credentials and client data redacted, cut at
+ * EXCHANGE_LIMITS.request characters) and the first EXCHANGE_LIMITS.answer characters of the
+ * platform's answer. `sent` is false in a dry run, where nothing left.
+ */
+export const Exchange = z.object({
+  at: z.string(),
+  attempt: z.number().int().nonnegative(),
+  sent: z.boolean(),
+  request: z.string(),
+  /** The HTTP status, or null when none came (a timeout, a network error: then `error`). */
+  status: z.number().int().nullable(),
+  answer: z.string().nullable(),
+  error: z.string().nullish(),
+});
+export type Exchange = z.infer<typeof Exchange>;
+
 /**
  * One destination's entry in an event's ledger (the `ledger` column of its outbox row): what the
  * `deliveries` view shows as a row. Times are ms epochs except `created_at` / `updated_at`.
@@ -16,6 +37,8 @@ export const LedgerEntry = z.object({
   next_attempt_at: z.number().nullish(),
   /** Dry run: the body that would have been sent, redacted. */
   request_body: z.string().nullish(),
+  /** The last EXCHANGE_LIMITS.kept requests and answers, oldest first. */
+  exchanges: z.array(Exchange).nullish(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -1,7 +1,8 @@
 import * as z from "zod";
 import { checkGaClientId } from "../lib/ga-client-id";
 import { type CommerceEvent, readStoredEvent } from "../model/commerce-event";
-import { DeliveryStatus } from "../model/statuses";
+import { type Exchange, readLedger } from "../model/ledger";
+import { DeliveryStatus, type DestinationName } from "../model/statuses";
 
 const isoTime = z
   .string()
@@ -165,7 +166,8 @@ export type EventStory = {
   /** When reconciliation stored it because no webhook had; null when a webhook did. */
   recoveredAt: string | null;
   enqueueError: string | null;
-  deliveries: DeliveryRow[];
+  /** Each with what was sent and answered at each of its last attempts (none before the first). */
+  deliveries: Array<DeliveryRow & { exchanges: Exchange[] }>;
 } & (
   | { summary: EventSummary }
   /** A row this release cannot read (an older release's, a corrupted one): what is wrong, never the value. */
@@ -204,7 +206,7 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
   const row = await db
     .prepare(
       `SELECT e.id, e.received_at, e.topic, e.webhook_id, e.enqueue_error, e.payload, e.recovered_at,
-         ${ORDER_NUMBER} AS order_number
+         e.ledger, ${ORDER_NUMBER} AS order_number
        FROM events e WHERE e.id = ?1`,
     )
     .bind(id)
@@ -217,6 +219,7 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
       enqueue_error: string | null;
       payload: string;
       recovered_at: string | null;
+      ledger: string;
     }>();
   if (!row) return undefined;
   const stored = readStoredEvent(row.payload);
@@ -228,7 +231,13 @@ export async function eventStory(db: D1Database, id: string): Promise<EventStory
     recoveredAt: row.recovered_at,
     enqueueError: row.enqueue_error,
   };
-  const tail = { deliveries: deliveries.get(id) ?? [] };
+  const ledger = readLedger(row.ledger);
+  const tail = {
+    deliveries: (deliveries.get(id) ?? []).map((d) => ({
+      ...d,
+      exchanges: ledger.get(d.destination as DestinationName)?.exchanges ?? [],
+    })),
+  };
   if (!stored.ok) return { ...head, problem: stored.reason, summary: null, ...tail };
   const event = stored.value;
   return {

@@ -1,6 +1,6 @@
 import { type CommerceEvent, readStoredEvent } from "../model/commerce-event";
 import { type Pair, PairMap } from "../model/keys";
-import { type Ledger, type LedgerEntry, readLedger } from "../model/ledger";
+import { EXCHANGE_LIMITS, type Exchange, type Ledger, type LedgerEntry, readLedger } from "../model/ledger";
 import {
   type DeliveryOutcome,
   type DeliveryStatus,
@@ -154,23 +154,37 @@ const STATUS_OF: Record<OutcomeStatus, DeliveryStatus> = {
 export interface LedgerUpdate extends Pair {
   outcome: DeliveryOutcome;
   nextAttemptAt?: number;
-  /** Dry run: what would have been sent. The entry becomes `dry-run` instead of `sent`. */
-  dryRunBody?: string;
+  /** The request made for the event in this attempt and its answer; `sent: false` in a dry run. */
+  exchange?: Omit<Exchange, "attempt">;
 }
 
-/** The status an outcome is recorded as. */
-export const recordedStatus = ({ outcome, dryRunBody }: LedgerUpdate): DeliveryStatus =>
-  dryRunBody !== undefined && outcome.status === OUTCOME.sent ? STATUS["dry-run"] : STATUS_OF[outcome.status];
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+const dryRunOf = (update: LedgerUpdate) => update.exchange !== undefined && !update.exchange.sent;
+
+/** The status an outcome is recorded as: `dry-run` where a dry run would have sent it. */
+export const recordedStatus = (update: LedgerUpdate): DeliveryStatus =>
+  dryRunOf(update) && update.outcome.status === OUTCOME.sent
+    ? STATUS["dry-run"]
+    : STATUS_OF[update.outcome.status];
 
 function entryOf(update: LedgerUpdate, claimed: LedgerEntry | undefined, stamp: string): LedgerEntry {
-  const { outcome } = update;
+  const { outcome, exchange } = update;
+  const attempts = claimed?.attempts ?? 1;
+  const kept = exchange && {
+    ...exchange,
+    attempt: attempts,
+    request: cut(exchange.request, EXCHANGE_LIMITS.request),
+  };
+  const exchanges = [...(claimed?.exchanges ?? []), ...(kept ? [kept] : [])];
   return {
     status: recordedStatus(update),
-    attempts: claimed?.attempts ?? 1,
+    attempts,
     last_http_status: "httpStatus" in outcome ? (outcome.httpStatus ?? null) : null,
     reason: outcome.reason?.slice(0, 500) ?? null,
     next_attempt_at: update.nextAttemptAt ?? null,
-    request_body: update.dryRunBody ?? null,
+    request_body: exchange && dryRunOf(update) ? exchange.request : null,
+    exchanges: exchanges.slice(-EXCHANGE_LIMITS.kept),
     created_at: claimed?.created_at ?? stamp,
     updated_at: stamp,
   };

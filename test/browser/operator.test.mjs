@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -60,6 +61,22 @@ function useRelay(settings) {
     return page;
   };
   return relay;
+}
+
+/** A Shopify webhook signed with `secret`, posted to the Worker at `base`. */
+function postShopify(base, body, topic, secret = SECRET) {
+  const text = shopifyJson(body);
+  return fetch(`${base}/webhooks/shopify`, {
+    method: "POST",
+    body: text,
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": topic,
+      "x-shopify-shop-domain": SHOP,
+      "x-shopify-webhook-id": randomUUID(),
+      "x-shopify-hmac-sha256": createHmac("sha256", secret).update(text).digest("base64"),
+    },
+  });
 }
 
 describe.skipIf(!hasChromium)("a misconfigured relay, in the browser and the demo", () => {
@@ -122,20 +139,7 @@ describe.skipIf(!hasChromium)("the admin in dry-run mode, on a phone and a deskt
     META_TEST_EVENT_CODE: "TEST4343",
   });
 
-  const post = async (body, topic, secret = SECRET) => {
-    const text = shopifyJson(body);
-    return fetch(`${relay.worker.base}/webhooks/shopify`, {
-      method: "POST",
-      body: text,
-      headers: {
-        "content-type": "application/json",
-        "x-shopify-topic": topic,
-        "x-shopify-shop-domain": SHOP,
-        "x-shopify-webhook-id": randomUUID(),
-        "x-shopify-hmac-sha256": createHmac("sha256", secret).update(text).digest("base64"),
-      },
-    });
-  };
+  const post = (body, topic, secret = SECRET) => postShopify(relay.worker.base, body, topic, secret);
 
   // Two orders, a refund of the first, and a forged copy of the second, all settled by the consumer.
   beforeAll(async () => {
@@ -219,4 +223,100 @@ describe.skipIf(!hasChromium)("the admin in dry-run mode, on a phone and a deskt
     await expectNoSidewaysScroll(page);
     await page.screenshot({ path: join(screenshots, "admin-desktop-orders.png"), fullPage: true });
   }, 60_000);
+});
+
+describe.skipIf(!hasChromium)("an order's story in live mode: what was sent and what came back", () => {
+  const ORDER_ID = "9400000000000000077";
+  // How the Graph API refuses a bad parameter: final, not retried.
+  const META_REFUSAL = {
+    error: {
+      message: "Invalid parameter",
+      type: "OAuthException",
+      code: 100,
+      error_user_msg: "The currency code XYZ is not supported.",
+      fbtrace_id: "AoperatorTrace",
+    },
+  };
+  const platform = { hits: [] };
+  // GA4 and Meta stand-ins on loopback: GA4 takes the hit (204, no body); Meta refuses it as the
+  // Graph API refuses a bad parameter, which is final.
+  beforeAll(async () => {
+    platform.server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        platform.hits.push({ url: request.url, body });
+        if (request.url.startsWith("/mp/collect")) {
+          response.writeHead(204).end();
+          return;
+        }
+        response.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify(META_REFUSAL));
+      });
+    });
+    await new Promise((resolve) => platform.server.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(() => new Promise((resolve) => platform.server?.close(resolve)));
+
+  const port = () => platform.server.address().port;
+  const relay = useRelay({
+    GA4_MEASUREMENT_ID: "G-LIVE",
+    GA4_API_SECRET: "operator-live-ga4-secret",
+    META_PIXEL_ID: "5656",
+    META_ACCESS_TOKEN: "operator-live-meta-token",
+    // Read when the Worker starts, after the stand-in listens (beforeAll hooks run in order).
+    get GA4_ENDPOINT() {
+      return `http://127.0.0.1:${port()}/mp/collect`;
+    },
+    get META_ENDPOINT() {
+      return `http://127.0.0.1:${port()}`;
+    },
+  });
+
+  it("shows each destination's request body, redacted, and the platform's answer, on a phone", async () => {
+    const order = shopifyOrder({ id: ORDER_ID, name: "#9477", createdAt: new Date().toISOString() });
+    const webhook = await postShopify(relay.worker.base, order, "orders/create");
+    expect(webhook.status).toBe(200);
+    const eventId = `shopify:${SHOP}:purchase:${ORDER_ID}`;
+    await waitFor(async () => {
+      const rows = await relay.worker.d1(
+        `SELECT COUNT(*) AS n FROM deliveries WHERE event_id = '${eventId}' AND status IN ('sent', 'failed')`,
+      );
+      return rows[0].n === 2;
+    }, "GA4 sent and Meta failed");
+    // The stand-ins really were called, with the secrets where the platforms take them.
+    expect(platform.hits.map((h) => h.url.split("?")[0]).sort()).toEqual([
+      "/mp/collect",
+      "/v26.0/5656/events",
+    ]);
+
+    const page = await relay.signedInPage(PHONE);
+    await page.goto(`${relay.worker.base}/admin/events/${encodeURIComponent(eventId)}`);
+    expect(
+      await page.locator("[data-exchanges]").evaluateAll((els) => els.map((e) => e.dataset.exchanges)),
+    ).toEqual(["ga4", "meta"]);
+    const ga4 = page.locator("[data-exchanges=ga4] details[open]");
+    expect(await ga4.locator("[data-answer-status]").textContent()).toBe("HTTP 204");
+    expect(await ga4.locator("[data-answer]").textContent()).toBe("(empty body)");
+    const ga4Body = JSON.parse(await ga4.locator("[data-request]").textContent());
+    expect(ga4Body.events[0].name).toBe("purchase");
+    expect(ga4Body.events[0].params.transaction_id).toBe(ORDER_ID);
+    const meta = page.locator("[data-exchanges=meta] details[open]");
+    expect(await meta.locator("[data-answer-status]").textContent()).toBe("HTTP 400");
+    expect(JSON.parse(await meta.locator("[data-answer]").textContent())).toEqual(META_REFUSAL);
+    const metaBody = JSON.parse(await meta.locator("[data-request]").textContent());
+    expect(metaBody.access_token).toBe("[redacted]");
+    expect(metaBody.data).toHaveLength(1);
+    expect(metaBody.data[0].event_id).toBe(ORDER_ID);
+    // No secret anywhere on the page.
+    const html = await page.content();
+    for (const secret of ["operator-live-ga4-secret", "operator-live-meta-token"]) {
+      expect(html).not.toContain(secret);
+    }
+    await expectNoSidewaysScroll(page);
+    await page.screenshot({ path: join(screenshots, "admin-phone-story-sent.png"), fullPage: true });
+    await page.setViewportSize(DESKTOP);
+    await page.screenshot({ path: join(screenshots, "admin-desktop-story-sent.png"), fullPage: true });
+  }, 90_000);
 });

@@ -22,14 +22,16 @@ function webhookTable(caption: string, rows: WebhookRow[]): Html {
     column === WEBHOOK.ignored
       ? (row.webhooks[WEBHOOK.ignored] ?? 0) + (row.webhooks[WEBHOOK.ping] ?? 0)
       : (row.webhooks[column] ?? 0);
-  return html`<div class="scroll"><table>
+  // On a phone each source becomes a card of "outcome: count" lines, like the orders below.
+  return html`<div class="scroll cards-wrap"><table class="cards" data-table="webhooks">
 <caption class="muted" style="text-align:left">${caption}</caption>
-<tr><th>source</th>${columns.map((c) => html`<th class="n">${c}</th>`)}<th class="n">orders stored</th></tr>
+<tr class="head"><th>source</th>${columns.map((c) => html`<th class="n">${c}</th>`)}<th class="n">orders stored</th></tr>
 ${rows.map(
   (row) =>
-    html`<tr><td>${row.source}</td>${columns.map(
-      (c) => html`<td class="n" data-count="${caption}:${row.source}:${c}">${value(row, c)}</td>`,
-    )}<td class="n" data-count="${caption}:${row.source}:events">${row.events}</td></tr>`,
+    html`<tr><td><strong>${row.source}</strong></td>${columns.map(
+      (c) =>
+        html`<td class="n" data-label="${c}" data-count="${caption}:${row.source}:${c}">${value(row, c)}</td>`,
+    )}<td class="n" data-label="orders stored" data-count="${caption}:${row.source}:events">${row.events}</td></tr>`,
 )}
 </table></div>`;
 }

@@ -1,6 +1,7 @@
 import { html } from "hono/html";
 import { isReplayable } from "../../model/statuses";
 import type { EventStory, EventSummary } from "../../store/admin-queries";
+import { exchangesSection } from "./exchanges";
 import { type Html, layout, shortTime, statusBadge } from "./layout";
 import { replayButton } from "./status-page";
 
@@ -52,12 +53,13 @@ ${story.deliveries.map(
   (
     d,
   ) => html`<tr data-destination="${d.destination}"><td><strong>${d.destination}</strong></td><td>${statusBadge(d.status)}</td>
-<td class="n" data-label="attempts">${d.attempts}</td><td class="n" data-label="HTTP">${d.lastHttpStatus ?? ""}</td><td class="reason">${d.reason ?? ""}</td>
+<td class="n" data-label="attempts">${d.attempts}</td><td class="n" data-label="HTTP">${d.status === "dry-run" ? "not sent" : (d.lastHttpStatus ?? "")}</td><td class="reason">${d.reason ?? ""}</td>
 <td data-label="first try">${shortTime(d.createdAt)}</td><td data-label="last change">${shortTime(d.updatedAt)}</td><td data-label="next try">${shortTime(d.nextAttemptAt)}</td></tr>`,
 )}
 </table></div>`
 }
 <p>${replayable ? replayButton(csrf, { eventId: story.id }, "Replay what was not sent") : ""}
-<a href="/admin/api/events/${encodeURIComponent(story.id)}">JSON</a></p></section>`,
+<a href="/admin/api/events/${encodeURIComponent(story.id)}">JSON</a></p></section>
+${exchangesSection(story)}`,
   );
 }
