@@ -2,7 +2,9 @@ import { createMessageBatch, env } from "cloudflare:test";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { replayDeliveries } from "../../src/admin/replay";
 import { sweep } from "../../src/deliver/sweep";
+import { DESTINATIONS } from "../../src/destinations/registry";
 import worker from "../../src/index";
+import { ALL_DESTINATIONS, allDestinationSettings } from "../fixtures/destinations";
 import { MAGENTO_SHOP, magentoOrder, signedMagentoRequest } from "../fixtures/magento";
 import { shopifyOrder } from "../fixtures/shopify";
 import { wooOrder, wooRequest } from "../fixtures/woocommerce";
@@ -11,7 +13,7 @@ import { fetchWith, recordingQueue, shopifyRequest } from "../helpers";
 /**
  * Nothing lost, nothing doubled, under faults: 300 orders from the three sources as 330
  * signed webhooks (10 % redelivered, some concurrently), a Queue producer that fails now and
- * then, GA4 and Meta that fail 30 % with 5xx, 5 % with timeouts and 2 % with 429. This test
+ * then, destinations that fail 30 % with 5xx, 5 % with timeouts and 2 % with 429. This test
  * plays the Queue (batches, retries, the dead-letter queue after MAX_ATTEMPTS) and the Cron
  * Trigger, runs until quiescent, then balances the ledger. Then the destinations recover and
  * a replay drains every dead letter.
@@ -54,9 +56,12 @@ const flakyQueue = {
   sendBatch: flakySendBatch,
 } as unknown as Queue;
 
+/** Every destination at once, each on its fake at https://<name>.test. */
+const NAMES = Object.keys(ALL_DESTINATIONS);
+const SETTINGS = allDestinationSettings();
 /** What each destination accepted (answered 2xx): conversion id → times. */
-const received = { ga4: new Map<string, number>(), meta: new Map<string, number>() };
-const injected = { ga4: 0, meta: 0 };
+const received = Object.fromEntries(NAMES.map((name) => [name, new Map<string, number>()]));
+const injected = Object.fromEntries(NAMES.map((name) => [name, 0]));
 let healthy = false;
 
 function fault(): Response | "timeout" | undefined {
@@ -72,22 +77,21 @@ function mockFlakyDestinations() {
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input as RequestInfo, init);
     const url = new URL(request.url);
+    const name = url.host.replace(/\.test$/, "");
+    const destination = DESTINATIONS.find((d) => d.name === name);
+    const fake = ALL_DESTINATIONS[name];
+    if (!destination || !fake) throw new Error(`unexpected outbound request to ${url.host}`);
     const body = JSON.parse(await request.text());
-    const destination = url.host === "ga4.test" ? "ga4" : url.host === "meta.test" ? "meta" : undefined;
-    if (!destination) throw new Error(`unexpected outbound request to ${url.host}`);
     const failure = fault();
     if (failure) {
-      injected[destination]++;
+      injected[name]++;
       if (failure === "timeout") throw new DOMException("The operation timed out.", "TimeoutError");
       return failure;
     }
-    if (destination === "ga4") {
-      const id = `${body.events[0].name}:${body.events[0].params.transaction_id}`;
-      received.ga4.set(id, (received.ga4.get(id) ?? 0) + 1);
-      return new Response(null, { status: 204 });
-    }
-    for (const e of body.data) received.meta.set(e.event_id, (received.meta.get(e.event_id) ?? 0) + 1);
-    return Response.json({ events_received: body.data.length, fbtrace_id: "t" });
+    const ids = fake.conversionIds({ url, headers: request.headers, body });
+    for (const id of ids) received[name].set(id, (received[name].get(id) ?? 0) + 1);
+    const accepted = destination.acceptedAnswer(ids);
+    return new Response(accepted.body || null, { status: accepted.status });
   });
 }
 
@@ -113,7 +117,7 @@ async function consume(queue: string, deliveries: Delivery[]) {
       retry(options);
     };
   }
-  await worker.queue(batch, { ...env, EVENTS_QUEUE: flakyQueue });
+  await worker.queue(batch, { ...env, ...SETTINGS, EVENTS_QUEUE: flakyQueue });
   return deliveries.map((d, i) => ({ ...d, result: outcome.get(`${i}`) }));
 }
 
@@ -149,20 +153,21 @@ async function ledgerBalance(eventIds: string[]) {
       .all<{ event_id: string; destination: string; status: string }>();
     rows.push(...result.results);
   }
-  const balance: Record<string, Record<string, number>> = { ga4: {}, meta: {} };
+  const balance: Record<string, Record<string, number>> = Object.fromEntries(NAMES.map((n) => [n, {}]));
   for (const row of rows)
     balance[row.destination][row.status] = (balance[row.destination][row.status] ?? 0) + 1;
-  const unexplained = ["ga4", "meta"].map((destination) => {
-    const final = rows.filter(
-      (r) => r.destination === destination && (r.status === "sent" || r.status === "dead"),
-    );
-    return eventIds.length - final.length;
-  });
-  return { balance, unexplained: unexplained[0] + unexplained[1] };
+  // A conversion is explained when its destination sent it or gave up on it (dead).
+  const final = rows.filter((r) => r.status === "sent" || r.status === "dead").length;
+  return { balance, unexplained: eventIds.length * NAMES.length - final };
 }
 
-const conversionKey = (eventId: string) => eventId.split(":").pop() as string;
-const doubles = () => [...received.ga4.values(), ...received.meta.values()].filter((n) => n > 1).length;
+const doubles = () =>
+  Object.values(received)
+    .flatMap((map) => [...map.values()])
+    .filter((n) => n > 1).length;
+const sum = (count: (name: string) => number) => NAMES.reduce((total, name) => total + count(name), 0);
+const balanceLines = (balance: Record<string, Record<string, number>>) =>
+  NAMES.map((name) => `  ${`${name}:`.padEnd(12)}${JSON.stringify(balance[name])}`);
 
 /**
  * The run as three steps, each done once and after the steps before it, whichever test asks
@@ -231,21 +236,20 @@ const runUntilQuiescent = once(async () => {
     rounds++;
     deadLettered += (await drainQueue()).deadLettered;
     clock += 11 * MINUTE;
-    const swept = await sweep({ ...env, EVENTS_QUEUE: flakyQueue }, clock);
+    const swept = await sweep({ ...env, ...SETTINGS, EVENTS_QUEUE: flakyQueue }, clock);
     requeuedBySweep += swept.requeued;
     if (swept.requeued === 0 && pending.length === 0) break;
     if (rounds >= 20) throw new Error(`not quiescent after ${rounds} rounds`);
   }
   const { balance, unexplained } = await ledgerBalance(eventIds);
-  const delivered = (balance.ga4.sent ?? 0) + (balance.meta.sent ?? 0);
-  const dead = (balance.ga4.dead ?? 0) + (balance.meta.dead ?? 0);
+  const delivered = sum((name) => balance[name].sent ?? 0);
+  const dead = sum((name) => balance[name].dead ?? 0);
   report.push(
     "fault injection ledger",
-    `  webhooks ${webhooks} (all answered ${Object.keys(answers).join(",")}), orders ${eventIds.length}, conversions × destinations ${eventIds.length * 2}`,
+    `  webhooks ${webhooks} (all answered ${Object.keys(answers).join(",")}), orders ${eventIds.length}, destinations ${NAMES.length} (${NAMES.join(", ")}), conversions × destinations ${eventIds.length * NAMES.length}`,
     `  queue producer failures ${producerFailures} of ${producerSends} sends; re-enqueued by the sweep ${requeuedBySweep}; rounds ${rounds}`,
-    `  injected destination failures: ga4 ${injected.ga4}, meta ${injected.meta}; dead-lettered messages ${deadLettered}`,
-    `  ga4:  ${JSON.stringify(balance.ga4)}`,
-    `  meta: ${JSON.stringify(balance.meta)}`,
+    `  injected destination failures: ${NAMES.map((name) => `${name} ${injected[name]}`).join(", ")}; dead-lettered messages ${deadLettered}`,
+    ...balanceLines(balance),
     `  delivered ${delivered} + dead ${dead} = ${delivered + dead}; unexplained ${unexplained}; received twice ${doubles()}`,
   );
   return {
@@ -255,8 +259,8 @@ const runUntilQuiescent = once(async () => {
     delivered,
     dead,
     doubles: doubles(),
-    received: { ga4: new Map(received.ga4), meta: new Map(received.meta) },
-    injected: injected.ga4 + injected.meta,
+    received: Object.fromEntries(NAMES.map((name) => [name, received[name].size])),
+    injected: sum((name) => injected[name]),
   };
 });
 
@@ -272,15 +276,14 @@ const recoverAndReplay = once(async () => {
   const { balance, unexplained } = await ledgerBalance(eventIds);
   report.push(
     `  after recovery and replay (${replay.deliveries} dead deliveries, ${replay.requeued} events requeued):`,
-    `  ga4:  ${JSON.stringify(balance.ga4)}`,
-    `  meta: ${JSON.stringify(balance.meta)}`,
+    ...balanceLines(balance),
     `  unexplained ${unexplained}; received twice ${doubles()}`,
   );
   return {
     balance,
     unexplained,
     doubles: doubles(),
-    received: { ga4: received.ga4.size, meta: received.meta.size },
+    received: Object.fromEntries(NAMES.map((name) => [name, received[name].size])),
   };
 });
 
@@ -304,27 +307,20 @@ describe("fault injection: nothing lost, nothing doubled", () => {
       await runUntilQuiescent();
     expect(rounds).toBeLessThan(20);
     expect(unexplained).toBe(0);
-    expect(delivered + dead).toBe(eventIds.length * 2);
+    expect(delivered + dead).toBe(eventIds.length * NAMES.length);
     expect(doubles).toBe(0);
-    for (const eventId of eventIds) {
-      const key = conversionKey(eventId);
-      const ga4Status = received.ga4.get(`purchase:${key}`) ?? 0;
-      const metaStatus = received.meta.get(key) ?? 0;
-      expect(ga4Status + metaStatus).toBeLessThanOrEqual(2);
-    }
     // Every conversion the ledger calls sent was received exactly once, and no dead one at all.
-    expect(received.ga4.size).toBe(balance.ga4.sent ?? 0);
-    expect(received.meta.size).toBe(balance.meta.sent ?? 0);
+    for (const name of NAMES) expect(received[name], name).toBe(balance[name].sent ?? 0);
     expect(injected).toBeGreaterThan(0);
   }, 60_000);
 
   it("drains every dead letter to delivered once the destinations recover, still none twice", async () => {
     const { balance, unexplained, doubles, received } = await recoverAndReplay();
-    expect(balance.ga4).toEqual({ sent: eventIds.length });
-    expect(balance.meta).toEqual({ sent: eventIds.length });
+    for (const name of NAMES) {
+      expect(balance[name], name).toEqual({ sent: eventIds.length });
+      expect(received[name], name).toBe(eventIds.length);
+    }
     expect(unexplained).toBe(0);
     expect(doubles).toBe(0);
-    expect(received.ga4).toBe(eventIds.length);
-    expect(received.meta).toBe(eventIds.length);
   }, 60_000);
 });
