@@ -1,12 +1,11 @@
 import type { Config } from "../../config";
 import type { CommerceEvent } from "../../model/commerce-event";
-import type { DeliveryOutcome } from "../../model/statuses";
-import { marketingConsentDecision } from "../consent";
 import { liveTransport } from "../http";
+import { inBatches, prepareEvents } from "../prepare";
 import { testOrderPolicy } from "../test-orders";
 import { type Destination, missingSettings } from "../types";
 import { toPinterestEvent } from "./payload";
-import { type Ready, sendBatch } from "./send-batch";
+import { sendBatch } from "./send-batch";
 import { validatePinterestEvent } from "./validate";
 
 const MAX_BATCH = 1000;
@@ -52,46 +51,28 @@ export const pinterest: Destination = {
     }),
   }),
   async deliver(events, config, now, transport = liveTransport) {
-    const outcomes = new Map<string, DeliveryOutcome>();
-    const ready: Ready[] = [];
-    for (const event of events) {
-      const skip = skipReason(event, config);
-      if (skip) {
-        outcomes.set(event.id, { status: "skipped", reason: skip });
-        continue;
-      }
-      const consent = marketingConsentDecision(event.consent, {
+    const { outcomes, ready } = prepareEvents(events, now, {
+      skipReason: (event) => skipReason(event, config),
+      consent: {
         denied: config.PINTEREST_CONSENT_POLICY_DENIED,
         unknown: config.PINTEREST_CONSENT_POLICY_UNKNOWN,
         prefix: "PINTEREST",
-      });
-      if (consent.action === "skip") {
-        outcomes.set(event.id, { status: "skipped", reason: consent.reason });
-        continue;
-      }
-      const built = toPinterestEvent(event, config);
-      if (now.getTime() - built.event_time * 1000 > MAX_AGE_DAYS * DAY_MS) {
-        outcomes.set(event.id, {
-          status: "expired",
-          reason: `event_time is more than ${MAX_AGE_DAYS} days old`,
-        });
-        continue;
-      }
-      const check = validatePinterestEvent(built);
-      if (!check.ok) {
-        outcomes.set(event.id, { status: "failed", reason: check.reason });
-        continue;
-      }
-      // Limited Data Processing: Pinterest's opt_out_type "LDP" (its Help Center, "Limited data processing").
-      const data =
-        consent.action === "send-ldu"
+      },
+      build: (event, limited) => {
+        const built = toPinterestEvent(event, config);
+        // Limited Data Processing: Pinterest's opt_out_type "LDP".
+        return limited
           ? { ...built, custom_data: { ...built.custom_data, opt_out_type: "LDP" as const } }
           : built;
-      ready.push({ id: event.id, data });
-    }
-    for (let i = 0; i < ready.length; i += MAX_BATCH) {
-      await sendBatch(ready.slice(i, i + MAX_BATCH), config, now, outcomes, transport);
-    }
+      },
+      eventTime: (data) => data.event_time,
+      maxAgeDays: MAX_AGE_DAYS,
+      refusal: (data) => {
+        const check = validatePinterestEvent(data);
+        return check.ok ? undefined : check.reason;
+      },
+    });
+    await inBatches(ready, MAX_BATCH, (batch) => sendBatch(batch, config, now, outcomes, transport));
     return outcomes;
   },
 };

@@ -3,10 +3,11 @@ import { logError } from "../../lib/log";
 import type { DeliveryOutcome } from "../../model/statuses";
 import { sendSplittingOnRejection } from "../halving";
 import type { HttpAnswer, Transport } from "../http";
+import type { Ready as ReadyOf } from "../prepare";
 import { classifyPinterestResponse, isTokenStatus } from "./classify";
 import type { PinterestEvent } from "./types";
 
-export type Ready = { id: string; data: PinterestEvent };
+type Ready = ReadyOf<PinterestEvent>;
 
 /** A 400 refuses the request as a whole: one of its events may be at fault, so halving isolates it. */
 const rejectsAnEvent = (answer: HttpAnswer) => answer.kind === "response" && answer.status === 400;

@@ -1,11 +1,11 @@
 import type { Config } from "../../config";
-import type { DeliveryOutcome } from "../../model/statuses";
-import { marketingConsentDecision } from "../consent";
+import type { CommerceEvent } from "../../model/commerce-event";
 import { liveTransport } from "../http";
+import { inBatches, prepareEvents } from "../prepare";
 import { testOrderPolicy } from "../test-orders";
 import { type Destination, missingSettings } from "../types";
 import { toTikTokEvent } from "./payload";
-import { type Ready, sendBatch } from "./send-batch";
+import { sendBatch } from "./send-batch";
 
 const MAX_BATCH = 1000;
 const DAY_MS = 86_400_000;
@@ -20,10 +20,7 @@ export function tiktokEnabled(config: Config): boolean {
 }
 
 /** Why an event is not sent to TikTok, or undefined when it is. */
-function skipReason(
-  event: Parameters<Destination["deliver"]>[0][number],
-  config: Config,
-): string | undefined {
+function skipReason(event: CommerceEvent, config: Config): string | undefined {
   const policy = testOrderPolicy(event, "tiktok", config);
   if (!policy.send) return policy.reason;
   if (policy.debug && !config.TIKTOK_TEST_EVENT_CODE) {
@@ -52,37 +49,21 @@ export const tiktok: Destination = {
     body: JSON.stringify({ code: 0, message: "OK", request_id: "dry-run", data: {} }),
   }),
   async deliver(events, config, now, transport = liveTransport) {
-    const outcomes = new Map<string, DeliveryOutcome>();
-    const ready: Ready[] = [];
-    for (const event of events) {
-      const skip = skipReason(event, config);
-      if (skip) {
-        outcomes.set(event.id, { status: "skipped", reason: skip });
-        continue;
-      }
-      const consent = marketingConsentDecision(event.consent, {
+    const { outcomes, ready } = prepareEvents(events, now, {
+      skipReason: (event) => skipReason(event, config),
+      consent: {
         denied: config.TIKTOK_CONSENT_POLICY_DENIED,
         unknown: config.TIKTOK_CONSENT_POLICY_UNKNOWN,
         prefix: "TIKTOK",
-      });
-      if (consent.action === "skip") {
-        outcomes.set(event.id, { status: "skipped", reason: consent.reason });
-        continue;
-      }
-      const built = toTikTokEvent(event, config);
-      if (now.getTime() - built.event_time * 1000 > MAX_AGE_DAYS * DAY_MS) {
-        outcomes.set(event.id, {
-          status: "expired",
-          reason: `event_time is more than ${MAX_AGE_DAYS} days old`,
-        });
-        continue;
-      }
-      const data = consent.action === "send-ldu" ? { ...built, limited_data_use: true as const } : built;
-      ready.push({ id: event.id, data });
-    }
-    for (let i = 0; i < ready.length; i += MAX_BATCH) {
-      await sendBatch(ready.slice(i, i + MAX_BATCH), config, now, outcomes, transport);
-    }
+      },
+      build: (event, limited) => {
+        const built = toTikTokEvent(event, config);
+        return limited ? { ...built, limited_data_use: true as const } : built;
+      },
+      eventTime: (data) => data.event_time,
+      maxAgeDays: MAX_AGE_DAYS,
+    });
+    await inBatches(ready, MAX_BATCH, (batch) => sendBatch(batch, config, now, outcomes, transport));
     return outcomes;
   },
 };

@@ -3,12 +3,13 @@ import { logError } from "../../lib/log";
 import type { DeliveryOutcome } from "../../model/statuses";
 import { sendSplittingOnRejection } from "../halving";
 import type { HttpAnswer, Transport } from "../http";
+import type { Ready as ReadyOf } from "../prepare";
 import { isTokenCode, PARAMETER_CODE, parseTikTokAnswer } from "./answer";
 import { classifyTikTokResponse } from "./classify";
 import { toTikTokBody } from "./payload";
 import type { TikTokEvent } from "./types";
 
-export type Ready = { id: string; data: TikTokEvent };
+type Ready = ReadyOf<TikTokEvent>;
 
 /** A bad parameter fails the whole request (one bad event rejects its batch): halving isolates it. */
 function rejectsAnEvent(answer: HttpAnswer): boolean {
