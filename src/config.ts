@@ -127,6 +127,8 @@ const idTemplates = (defaults: IdTemplates, allowed: readonly string[], identify
 const GA4_ID_PLACEHOLDERS = ["order_id", "order_number"];
 /** Meta deduplicates on event_name + event_id; `meta_event_id` is the id a shop's Meta plugin stored. */
 const META_ID_PLACEHOLDERS = ["order_id", "order_number", "kind", "meta_event_id"];
+/** TikTok's and Pinterest's event_id: the order's id or number, as the shop's tag sends it. */
+const ORDER_ID_PLACEHOLDERS = ["order_id", "order_number"];
 
 /** An optional URL credentials or alerts are sent to: https, or http to a loopback address. */
 const endpoint = text.transform((v, ctx) => {
@@ -264,6 +266,41 @@ const ConfigSchema = z.object({
     }),
   /** A Slack-compatible incoming webhook: coverage alerts are posted to it as {"text": …}. */
   ALERT_WEBHOOK_URL: endpoint,
+
+  // TikTok Events API (README "TikTok"): enabled once the pixel code and access token are set.
+  TIKTOK_PIXEL_CODE: text,
+  TIKTOK_ACCESS_TOKEN: text,
+  /** Events API test event code (Events Manager → Test events): events show there, not in reports. */
+  TIKTOK_TEST_EVENT_CODE: text,
+  TIKTOK_ENDPOINT: text.transform((v) => (v ?? "https://business-api.tiktok.com").replace(/\/+$/, "")),
+  /** Template of TikTok's event_id, to match the pixel's: {order_id} (default) or {order_number}. */
+  TIKTOK_EVENT_ID: idTemplates(
+    { shopify: "{order_id}", woocommerce: "{order_id}", magento: "{order_id}" },
+    ORDER_ID_PLACEHOLDERS,
+    ORDER_ID_PLACEHOLDERS,
+  ),
+  /** A customer who refused marketing: `skip` (default), `ldu` (TikTok's limited_data_use) or `send`. */
+  TIKTOK_CONSENT_POLICY_DENIED: z.enum(["skip", "ldu", "send"]).optional().default("skip"),
+  /** No consent captured: `send` (default), `ldu` or `skip`. */
+  TIKTOK_CONSENT_POLICY_UNKNOWN: z.enum(["send", "ldu", "skip"]).optional().default("send"),
+
+  // Pinterest API for Conversions (README "Pinterest"): enabled once the ad account and token are set.
+  PINTEREST_AD_ACCOUNT_ID: text,
+  /** The conversion access token generated in Ads Manager → Conversions → Conversions API. */
+  PINTEREST_ACCESS_TOKEN: text,
+  /** `?test=true` on every request: Pinterest validates the events and records none. */
+  PINTEREST_TEST: flag,
+  PINTEREST_ENDPOINT: text.transform((v) => (v ?? "https://api.pinterest.com").replace(/\/+$/, "")),
+  /** Template of Pinterest's event_id, to match the tag's: {order_id} (default) or {order_number}. */
+  PINTEREST_EVENT_ID: idTemplates(
+    { shopify: "{order_id}", woocommerce: "{order_id}", magento: "{order_id}" },
+    ORDER_ID_PLACEHOLDERS,
+    ORDER_ID_PLACEHOLDERS,
+  ),
+  /** A customer who refused marketing: `skip` (default), `ldu` (Pinterest's Limited Data Processing) or `send`. */
+  PINTEREST_CONSENT_POLICY_DENIED: z.enum(["skip", "ldu", "send"]).optional().default("skip"),
+  /** No consent captured: `send` (default), `ldu` or `skip`. */
+  PINTEREST_CONSENT_POLICY_UNKNOWN: z.enum(["send", "ldu", "skip"]).optional().default("send"),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
