@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { eventStory } from "../../src/store/admin-queries";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
 import { WOO_SHOP, wooOrder, wooRequest } from "../fixtures/woocommerce";
 import { fetchWith, recordingQueue, shopifyRequest } from "../helpers";
@@ -53,6 +54,15 @@ describe("click ids end to end: webhook → stored event", () => {
       msclkid: "b4458f42c1b214060f81e89d7a9da3bb",
       landingUrl: `https://${SHOP}/products/tee?gclid=EAIa_landing&wbraid=WB_landing&ScCid=SC_landing&rdt_cid=RD_landing`,
     });
+    // The order's story in /admin says which ids it carried, never their values.
+    const story = await eventStory(env.DB, `shopify:${SHOP}:purchase:${id}`);
+    expect(story?.summary?.attribution).toMatchObject({
+      gclid: true,
+      ttp: true,
+      rdtUuid: true,
+      msclkid: true,
+    });
+    expect(JSON.stringify(story)).not.toContain("01K1A8BXG7CFS8QC92XKKJD081");
   });
 
   it("Shopify: raw platform cookies another tool copied into note_attributes are reduced to the ids", async () => {
