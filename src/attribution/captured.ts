@@ -1,9 +1,10 @@
 import { withoutUndefined } from "../lib/defined";
 import type { CommerceEvent } from "../model/commerce-event";
+import { clickIdValue, parseGclCookie, parseRdtUuidCookie, parseUetCookie } from "./click-ids";
 import { consentState } from "./consent";
 import { fbcFromFbclid } from "./fbc";
 import { parseGaCookie, parseGaSessionCookie } from "./ga-cookies";
-import { landingParams } from "./landing";
+import { type LandingParam, landingParams } from "./landing";
 import { keptLandingUrl } from "./landing-url";
 import { CART_ATTRIBUTES as CART, LANDING_ATTRIBUTES as LANDING } from "./names";
 
@@ -15,8 +16,51 @@ const NAMES = {
   gaSessionId: [CART.gaSessionId, "_ga_session_id", "_sid"],
   fbp: [CART.fbp, "_fbp"],
   fbc: [CART.fbc, "_fbc"],
-  gclid: [LANDING.gclid, "_gclid"],
   fbclid: [LANDING.fbclid, "_fbclid"],
+};
+
+/** The event's click and browser id fields (Pick fails to compile if one is renamed). */
+type ClickIdField = keyof Pick<
+  CommerceEvent["attribution"],
+  | "gclid"
+  | "gbraid"
+  | "wbraid"
+  | "ttclid"
+  | "ttp"
+  | "epik"
+  | "scClickId"
+  | "scid"
+  | "rdtCid"
+  | "rdtUuid"
+  | "msclkid"
+>;
+
+/**
+ * The ad platforms' click and browser ids: the names that may hold each one, best first (the
+ * snippet's attribute, then the platform's cookie as other tools copy it into an order), then the
+ * order's landing URL parameter, if the id has one.
+ */
+const CLICK_IDS: Record<ClickIdField, { names: readonly string[]; landing?: LandingParam }> = {
+  gclid: { names: [LANDING.gclid, "_gclid", "_gcl_aw"], landing: "gclid" },
+  gbraid: { names: [LANDING.gbraid, "_gcl_gb"], landing: "gbraid" },
+  wbraid: { names: [LANDING.wbraid], landing: "wbraid" },
+  ttclid: { names: [LANDING.ttclid], landing: "ttclid" },
+  ttp: { names: [CART.ttp, "_ttp"] },
+  epik: { names: [LANDING.epik, "_epik"], landing: "epik" },
+  scClickId: { names: [LANDING.ScCid], landing: "ScCid" },
+  scid: { names: [CART.scid, "_scid"] },
+  rdtCid: { names: [LANDING.rdt_cid], landing: "rdt_cid" },
+  rdtUuid: { names: [CART.rdtUuid, "_rdt_uuid"] },
+  msclkid: { names: [LANDING.msclkid, "_uetmsclkid"], landing: "msclkid" },
+};
+
+/** How a name's value is checked: a cookie is reduced to the id it holds; any other name holds a bare id. */
+const READERS: Readonly<Record<string, (value: string) => string | undefined>> = {
+  _gcl_aw: parseGclCookie,
+  _gcl_gb: parseGclCookie,
+  _uetmsclkid: parseUetCookie,
+  _rdt_uuid: parseRdtUuidCookie,
+  [CART.rdtUuid]: parseRdtUuidCookie,
 };
 
 /** A `_ga_<stream>` cookie copied as it is (not `_ga_client_id` and the like). */
@@ -28,6 +72,24 @@ function first(values: ReadonlyMap<string, string>, names: readonly string[]): s
     if (value) return value.slice(0, 500);
   }
   return undefined;
+}
+
+function clickIds(
+  values: ReadonlyMap<string, string>,
+  landing: Partial<Record<LandingParam, string>>,
+): Partial<Record<ClickIdField, string>> {
+  const found: Partial<Record<ClickIdField, string>> = {};
+  for (const [field, { names, landing: param }] of Object.entries(CLICK_IDS) as Array<
+    [ClickIdField, (typeof CLICK_IDS)[ClickIdField]]
+  >) {
+    for (const name of names) {
+      const value = values.get(name);
+      found[field] = value === undefined ? undefined : (READERS[name] ?? clickIdValue)(value);
+      if (found[field]) break;
+    }
+    found[field] ??= param && landing[param];
+  }
+  return found;
 }
 
 function sessionId(values: ReadonlyMap<string, string>): string | undefined {
@@ -51,7 +113,8 @@ function queryOf(url: string | undefined): string {
 
 /**
  * Attribution and consent from the name/value pairs an order carries (Shopify note_attributes,
- * or WooCommerce / Magento order meta), completed from its landing URL. Without a captured fbc,
+ * or WooCommerce / Magento order meta), completed from its landing URL: a click id no pair carries
+ * is taken from the landing URL's parameter. Without a captured fbc,
  * an fbclid becomes one dated at `occurredAt` (the order's time): see fbcFromFbclid.
  * The landing URL is the one place a URL enters the event, so it is reduced here (keptLandingUrl).
  * Google's ad consents fall back to the marketing choice, as Shopify's own Google channel maps them.
@@ -70,7 +133,7 @@ export function capturedAttribution(
     gaSessionId: sessionId(values),
     fbp: first(values, NAMES.fbp),
     fbc: first(values, NAMES.fbc) ?? (fbclid ? fbcFromFbclid(fbclid, occurredAt) : undefined),
-    gclid: first(values, NAMES.gclid) ?? landing.gclid,
+    ...clickIds(values, landing),
     landingUrl: keptLandingUrl(landingUrl),
   };
   const consent: Captured["consent"] = {

@@ -1,5 +1,6 @@
 /** What the sources (Shopify, WooCommerce, Magento) and the snippet share. */
 export { type Captured, capturedAttribution } from "./captured";
+export { clickIdValue, parseGclCookie, parseRdtUuidCookie, parseUetCookie } from "./click-ids";
 export { type ConsentState, consentState, type GoogleConsent, googleConsent } from "./consent";
 export { fbcFromFbclid } from "./fbc";
 export { type GaSession, parseGaCookie, parseGaSessionCookie } from "./ga-cookies";

@@ -14,12 +14,27 @@ export const CART_ATTRIBUTES = {
   consentAnalytics: "_tr_consent_analytics",
   adUserData: "_tr_ad_user_data",
   adPersonalization: "_tr_ad_personalization",
+  /** The ad platforms' browser ids: TikTok `_ttp`, Snapchat `_scid`, Reddit `_rdt_uuid` cookies. */
+  ttp: "_tr_ttp",
+  scid: "_tr_scid",
+  rdtUuid: "_tr_rdt_uuid",
 } as const;
 
-/** Landing-URL parameters, kept for the tab's lifetime and written as `_tr_<parameter>`. */
+/**
+ * Landing-URL parameters, kept for the tab's lifetime and written as `_tr_<parameter>`. Without the
+ * parameter, the snippet fills `_tr_gclid`, `_tr_gbraid`, `_tr_epik` and `_tr_msclkid` from the
+ * platform's own cookie (`_gcl_aw`, `_gcl_gb`, `_epik`, `_uetmsclkid`).
+ */
 export const LANDING_ATTRIBUTES: Record<LandingParam, string> = {
   gclid: "_tr_gclid",
+  gbraid: "_tr_gbraid",
+  wbraid: "_tr_wbraid",
   fbclid: "_tr_fbclid",
+  ttclid: "_tr_ttclid",
+  epik: "_tr_epik",
+  ScCid: "_tr_ScCid",
+  rdt_cid: "_tr_rdt_cid",
+  msclkid: "_tr_msclkid",
   utm_source: "_tr_utm_source",
   utm_medium: "_tr_utm_medium",
   utm_campaign: "_tr_utm_campaign",

@@ -1,3 +1,4 @@
+import { clickIdValue, parseGclCookie, parseRdtUuidCookie, parseUetCookie } from "../attribution/click-ids";
 import { consentState, googleConsent } from "../attribution/consent";
 import { parseGaCookie, parseGaSessionCookie } from "../attribution/ga-cookies";
 import { landingParams } from "../attribution/landing";
@@ -5,7 +6,32 @@ import { CART_ATTRIBUTES, LANDING_ATTRIBUTES } from "../attribution/names";
 import { sha256Hex } from "../lib/crypto";
 
 /** The Worker's own parsers, stringified: the browser and the server read cookies the same way. */
-const PARSERS = { parseGaCookie, parseGaSessionCookie, landingParams, consentState, googleConsent };
+const PARSERS = {
+  parseGaCookie,
+  parseGaSessionCookie,
+  landingParams,
+  consentState,
+  googleConsent,
+  clickIdValue,
+  parseGclCookie,
+  parseUetCookie,
+  parseRdtUuidCookie,
+};
+
+/**
+ * The ad platforms' cookies the snippet reads: [cart attribute, cookie, parser]. A landing parameter
+ * of the tab wins over the cookie that holds the same id (the platform's tag wrote it from an earlier
+ * or the same landing).
+ */
+const CLICK_COOKIES: ReadonlyArray<readonly [string, string, keyof typeof PARSERS]> = [
+  [LANDING_ATTRIBUTES.gclid, "_gcl_aw", "parseGclCookie"],
+  [LANDING_ATTRIBUTES.gbraid, "_gcl_gb", "parseGclCookie"],
+  [LANDING_ATTRIBUTES.epik, "_epik", "clickIdValue"],
+  [LANDING_ATTRIBUTES.msclkid, "_uetmsclkid", "parseUetCookie"],
+  [CART_ATTRIBUTES.ttp, "_ttp", "clickIdValue"],
+  [CART_ATTRIBUTES.scid, "_scid", "clickIdValue"],
+  [CART_ATTRIBUTES.rdtUuid, "_rdt_uuid", "parseRdtUuidCookie"],
+];
 
 /** The parsers as browser code, each bound to its own name whatever a bundler renamed it to. */
 export function snippetParsers(): string {
@@ -15,8 +41,8 @@ export function snippetParsers(): string {
 }
 
 /**
- * The storefront snippet: reads the GA, Meta and consent state the page already holds and writes
- * it into Shopify cart attributes (which reach the order as note_attributes). It sets no cookie:
+ * The storefront snippet: reads the GA, Meta, ad platforms' and consent state the page already holds
+ * and writes it into Shopify cart attributes (which reach the order as note_attributes). It sets no cookie:
  * landing parameters live in sessionStorage, so they last as long as the tab. `/cart/update.js`
  * is called only for values that changed since this tab last wrote them to this cart.
  */
@@ -28,6 +54,7 @@ export function snippetSource(measurementId?: string): string {
   ${snippetParsers()}
   var CART = ${JSON.stringify(CART_ATTRIBUTES)};
   var LANDING = ${JSON.stringify(LANDING_ATTRIBUTES)};
+  var COOKIES = [${CLICK_COOKIES.map(([attribute, cookie, parser]) => `[${JSON.stringify(attribute)}, ${JSON.stringify(cookie)}, ${parser}]`).join(", ")}];
   var STREAM = ${JSON.stringify(stream)};
   var LANDING_KEY = "_tr_landing";
   var WRITTEN_KEY = "_tr_written";
@@ -93,6 +120,7 @@ export function snippetSource(measurementId?: string): string {
     values[CART.fbc] = jar._fbc;
     var params = landing();
     for (var key in LANDING) values[LANDING[key]] = params[key];
+    for (var i = 0; i < COOKIES.length; i++) values[COOKIES[i][0]] = values[COOKIES[i][0]] || COOKIES[i][2](jar[COOKIES[i][1]]);
     consent(values);
     return values;
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CART_ATTRIBUTES,
   capturedAttribution,
+  clickIdValue,
   consentState,
   fbcFromFbclid,
   googleConsent,
@@ -11,15 +12,22 @@ import {
   landingParams,
   parseGaCookie,
   parseGaSessionCookie,
+  parseGclCookie,
+  parseRdtUuidCookie,
+  parseUetCookie,
 } from "../../src/attribution";
 import { shopifyAttribution } from "../../src/sources/shopify/attribution";
 import { ShopifyOrder } from "../../src/sources/shopify/schema";
 import {
+  CLICK_ID_CASES,
   CONSENT_STATE_CASES,
   GA_COOKIE_CASES,
   GA_SESSION_CASES,
+  GCL_COOKIE_CASES,
   GOOGLE_CONSENT_CASES,
   LANDING_CASES,
+  RDT_UUID_CASES,
+  UET_COOKIE_CASES,
 } from "../fixtures/attribution";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
 
@@ -38,6 +46,18 @@ describe("cookie and URL parsers", () => {
   });
   it.each(GOOGLE_CONSENT_CASES)("Google consent mode: %s", (_, dataLayer, ics, expected) => {
     expect(googleConsent(dataLayer, ics)).toEqual(expected);
+  });
+  it.each(CLICK_ID_CASES)("click id %j → %j", (value, expected) => {
+    expect(clickIdValue(value)).toBe(expected);
+  });
+  it.each(GCL_COOKIE_CASES)("_gcl_aw / _gcl_gb %j → %j", (cookie, expected) => {
+    expect(parseGclCookie(cookie)).toBe(expected);
+  });
+  it.each(UET_COOKIE_CASES)("_uetmsclkid %j → %j", (cookie, expected) => {
+    expect(parseUetCookie(cookie)).toBe(expected);
+  });
+  it.each(RDT_UUID_CASES)("_rdt_uuid %j → %j", (cookie, expected) => {
+    expect(parseRdtUuidCookie(cookie)).toBe(expected);
   });
 });
 
@@ -93,7 +113,7 @@ describe("keptLandingUrl: what is stored of a landing URL", () => {
           .join("&"),
       ),
     );
-    expect(captured).toHaveLength(7);
+    expect(captured).toHaveLength(14);
     for (const name of captured) expect(KEPT_LANDING_PARAMS).toContain(name);
   });
 });
@@ -196,6 +216,106 @@ describe("capturedAttribution", () => {
     expect(capturedAttribution(snippetClick, landing, CREATED_AT).attribution.fbc).toBe(
       `fb.1.${CREATED_MS}.IwAR_tab`,
     );
+  });
+
+  it("reads every click and browser id the snippet writes", () => {
+    const values = new Map([
+      [LANDING_ATTRIBUTES.gclid, "EAIa_snippet"],
+      [LANDING_ATTRIBUTES.gbraid, "0AAAAAD_gb"],
+      [LANDING_ATTRIBUTES.wbraid, "CkcK_wb"],
+      [LANDING_ATTRIBUTES.ttclid, "E.C.P.tt_click"],
+      [CART_ATTRIBUTES.ttp, "01K1A8BXG7CFS8QC92XKKJD081_.tt.1"],
+      [LANDING_ATTRIBUTES.epik, "dj0yJnU9epik"],
+      [LANDING_ATTRIBUTES.ScCid, "sc-click-1"],
+      [CART_ATTRIBUTES.scid, "e34d7eea-bd50-4164-862b-325f48b7245b"],
+      [LANDING_ATTRIBUTES.rdt_cid, "rdt-click-1"],
+      [CART_ATTRIBUTES.rdtUuid, "1676347848701.70269df5-4a9b-4791-8503-90e836217254"],
+      [LANDING_ATTRIBUTES.msclkid, "b4458f42c1b214060f81e89d7a9da3bb"],
+    ]);
+    expect(capturedAttribution(values, undefined, CREATED_AT).attribution).toEqual({
+      gclid: "EAIa_snippet",
+      gbraid: "0AAAAAD_gb",
+      wbraid: "CkcK_wb",
+      ttclid: "E.C.P.tt_click",
+      ttp: "01K1A8BXG7CFS8QC92XKKJD081_.tt.1",
+      epik: "dj0yJnU9epik",
+      scClickId: "sc-click-1",
+      scid: "e34d7eea-bd50-4164-862b-325f48b7245b",
+      rdtCid: "rdt-click-1",
+      rdtUuid: "1676347848701.70269df5-4a9b-4791-8503-90e836217254",
+      msclkid: "b4458f42c1b214060f81e89d7a9da3bb",
+    });
+  });
+
+  it("reduces the platforms' own cookies, copied into an order under their names, to the ids", () => {
+    const cookies = new Map([
+      ["_gcl_aw", "GCL.1676348385.CjwKCAiA_aw"],
+      ["_gcl_gb", "GCL.1676348385.0AAAAAD_gb"],
+      ["_ttp", "KsD1j70yQE35rPrmL8O1Mz0Zg1-"],
+      ["_epik", "dj0yJnU9cookie"],
+      ["_scid", "9LVd1yPd6f1KSk8K_0gppcjKGVzfLCFX"],
+      ["_rdt_uuid", "1762075874081.ee3d8dd2-22ed-4ff4-a0de-5fdbf3d06761"],
+      ["_uetmsclkid", "_uetde75ae184597150d5b6ac93cd9bc909f"],
+    ]);
+    expect(capturedAttribution(cookies, undefined, CREATED_AT).attribution).toEqual({
+      gclid: "CjwKCAiA_aw",
+      gbraid: "0AAAAAD_gb",
+      ttp: "KsD1j70yQE35rPrmL8O1Mz0Zg1-",
+      epik: "dj0yJnU9cookie",
+      scid: "9LVd1yPd6f1KSk8K_0gppcjKGVzfLCFX",
+      rdtUuid: "1762075874081.ee3d8dd2-22ed-4ff4-a0de-5fdbf3d06761",
+      msclkid: "de75ae184597150d5b6ac93cd9bc909f",
+    });
+    // The snippet's attribute wins over a cookie copied by another tool.
+    const both = new Map([
+      ...cookies,
+      [LANDING_ATTRIBUTES.gclid, "EAIa_snippet"],
+      [CART_ATTRIBUTES.ttp, "ttp_snippet"],
+    ]);
+    expect(capturedAttribution(both, undefined, CREATED_AT).attribution).toMatchObject({
+      gclid: "EAIa_snippet",
+      ttp: "ttp_snippet",
+    });
+  });
+
+  it("takes a click id no attribute carries from the landing URL, and a captured one first", () => {
+    const landing =
+      "https://shop.example/p?gclid=G_url&gbraid=GB_url&wbraid=WB_url&ttclid=TT_url&epik=EP_url&ScCid=SC_url&rdt_cid=RD_url&msclkid=MS_url";
+    expect(capturedAttribution(new Map(), landing, CREATED_AT).attribution).toEqual({
+      gclid: "G_url",
+      gbraid: "GB_url",
+      wbraid: "WB_url",
+      ttclid: "TT_url",
+      epik: "EP_url",
+      scClickId: "SC_url",
+      rdtCid: "RD_url",
+      msclkid: "MS_url",
+      landingUrl: landing,
+    });
+    const captured = new Map([
+      [LANDING_ATTRIBUTES.ttclid, "TT_tab"],
+      ["_uetmsclkid", "_uetMS_cookie"],
+    ]);
+    expect(capturedAttribution(captured, landing, CREATED_AT).attribution).toMatchObject({
+      ttclid: "TT_tab",
+      msclkid: "MS_cookie",
+      gclid: "G_url",
+    });
+  });
+
+  it("drops an attribute that is not an id of its kind, and then falls back to the landing URL", () => {
+    const values = new Map([
+      [LANDING_ATTRIBUTES.gclid, "not one token"],
+      [LANDING_ATTRIBUTES.msclkid, "x".repeat(501)],
+      [CART_ATTRIBUTES.ttp, "<img src=x>"],
+      [CART_ATTRIBUTES.rdtUuid, "1676347848701.not-a-uuid"],
+      ["_gcl_gb", "0AAAAAD_not_a_cookie"],
+      ["_uetmsclkid", "b4458f42c1b214060f81e89d7a9da3bb"],
+    ]);
+    expect(capturedAttribution(values, "https://shop.example/?gclid=G_url", CREATED_AT).attribution).toEqual({
+      gclid: "G_url",
+      landingUrl: "https://shop.example/?gclid=G_url",
+    });
   });
 
   it("maps Shopify's yes/no and lets marketing stand in for Google's ad consents", () => {

@@ -77,6 +77,13 @@ describe.skipIf(!hasChromium)("storefront snippet in Chromium", () => {
       { name: "_ga_TEST123", value: "GS2.1.s1747132561$o7$g1$t1747132655$j60$l0$h0", url: origin },
       { name: "_fbp", value: "fb.1.1700000000000.1111111111", url: origin },
       { name: "_fbc", value: "fb.1.1700000000000.IwAR_cookie", url: origin },
+      { name: "_gcl_aw", value: "GCL.1700000000.EAIa_cookie", url: origin },
+      { name: "_gcl_gb", value: "GCL.1700000000.0AAAAAD_gb_cookie", url: origin },
+      { name: "_ttp", value: "01K1A8BXG7CFS8QC92XKKJD081_.tt.1", url: origin },
+      { name: "_epik", value: "dj0yJnU9epik_cookie", url: origin },
+      { name: "_scid", value: "e34d7eea-bd50-4164-862b-325f48b7245b", url: origin },
+      { name: "_rdt_uuid", value: "1676347848701.70269df5-4a9b-4791-8503-90e836217254", url: origin },
+      { name: "_uetmsclkid", value: "_uetde75ae184597150d5b6ac93cd9bc909f", url: origin },
     ]);
   }, 60_000);
 
@@ -92,7 +99,8 @@ describe.skipIf(!hasChromium)("storefront snippet in Chromium", () => {
   it("posts the cookies, the landing parameters and consent to /cart/update.js, once", async () => {
     const tab = await context.newPage();
     await tab.goto(
-      `${origin}/products/tee?gclid=EAIa_test&fbclid=IwAR_landing&utm_source=newsletter&utm_medium=email&utm_campaign=spring`,
+      `${origin}/products/tee?gclid=EAIa_test&fbclid=IwAR_landing&utm_source=newsletter&utm_medium=email&utm_campaign=spring` +
+        "&ttclid=E.C.P.tt_landing&ScCid=sc_landing&rdt_cid=rdt_landing&wbraid=wb_landing&epik=not%20one%20token",
     );
     await waitForUpdates(1);
     expect(updates[0]).toEqual({
@@ -105,6 +113,16 @@ describe.skipIf(!hasChromium)("storefront snippet in Chromium", () => {
         _tr_fbc: "fb.1.1700000000000.IwAR_cookie",
         _tr_gclid: "EAIa_test",
         _tr_fbclid: "IwAR_landing",
+        _tr_gbraid: "0AAAAAD_gb_cookie",
+        _tr_wbraid: "wb_landing",
+        _tr_ttclid: "E.C.P.tt_landing",
+        _tr_ttp: "01K1A8BXG7CFS8QC92XKKJD081_.tt.1",
+        _tr_epik: "dj0yJnU9epik_cookie",
+        _tr_ScCid: "sc_landing",
+        _tr_scid: "e34d7eea-bd50-4164-862b-325f48b7245b",
+        _tr_rdt_cid: "rdt_landing",
+        _tr_rdt_uuid: "1676347848701.70269df5-4a9b-4791-8503-90e836217254",
+        _tr_msclkid: "de75ae184597150d5b6ac93cd9bc909f",
         _tr_utm_source: "newsletter",
         _tr_utm_medium: "email",
         _tr_utm_campaign: "spring",
@@ -121,7 +139,11 @@ describe.skipIf(!hasChromium)("storefront snippet in Chromium", () => {
     expect(updates).toHaveLength(1);
     expect(JSON.parse((await tab.evaluate(() => sessionStorage.getItem("_tr_landing"))) ?? "{}")).toEqual({
       gclid: "EAIa_test",
+      wbraid: "wb_landing",
       fbclid: "IwAR_landing",
+      ttclid: "E.C.P.tt_landing",
+      ScCid: "sc_landing",
+      rdt_cid: "rdt_landing",
       utm_source: "newsletter",
       utm_medium: "email",
       utm_campaign: "spring",
@@ -137,7 +159,20 @@ describe.skipIf(!hasChromium)("storefront snippet in Chromium", () => {
     });
 
     const cookieNames = (await context.cookies(origin)).map((c) => c.name).sort();
-    expect(cookieNames).toEqual(["_fbc", "_fbp", "_ga", "_ga_OTHER99", "_ga_TEST123"]);
+    expect(cookieNames).toEqual([
+      "_epik",
+      "_fbc",
+      "_fbp",
+      "_ga",
+      "_ga_OTHER99",
+      "_ga_TEST123",
+      "_gcl_aw",
+      "_gcl_gb",
+      "_rdt_uuid",
+      "_scid",
+      "_ttp",
+      "_uetmsclkid",
+    ]);
     await tab.close();
   }, 30_000);
 
@@ -152,7 +187,13 @@ describe.skipIf(!hasChromium)("storefront snippet in Chromium", () => {
       _tr_consent_analytics: "granted",
       _tr_ad_user_data: "granted",
     });
-    expect(updates[2].attributes).not.toHaveProperty("_tr_gclid");
+    // A new tab has no landing parameters: the click ids come from the platforms' cookies alone.
+    expect(updates[2].attributes).toMatchObject({
+      _tr_gclid: "EAIa_cookie",
+      _tr_gbraid: "0AAAAAD_gb_cookie",
+      _tr_msclkid: "de75ae184597150d5b6ac93cd9bc909f",
+    });
+    expect(updates[2].attributes).not.toHaveProperty("_tr_ttclid");
     await tab.close();
   }, 30_000);
 });

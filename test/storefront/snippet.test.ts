@@ -77,11 +77,18 @@ describe("GET /snippet.js", () => {
       "landingParams",
       "consentState",
       "googleConsent",
+      "clickIdValue",
+      "parseGclCookie",
+      "parseUetCookie",
+      "parseRdtUuidCookie",
     ]) {
       expect(text).toContain(`var ${name} = (function`);
     }
     for (const name of [...Object.values(CART_ATTRIBUTES), ...Object.values(LANDING_ATTRIBUTES)]) {
       expect(text).toContain(`"${name}"`);
+    }
+    for (const cookie of ["_gcl_aw", "_gcl_gb", "_epik", "_uetmsclkid", "_ttp", "_scid", "_rdt_uuid"]) {
+      expect(text).toContain(`"${cookie}"`);
     }
     expect(text).not.toMatch(/__name|__publicField|require\(|import /);
     expect(text).not.toMatch(/document\.cookie\s*=/);
