@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { outboundUrl } from "./lib/endpoints";
+import { parseServiceAccountKey, type ServiceAccountKey } from "./lib/google-service-account";
 import { idTemplateProblem } from "./lib/id-template";
 import { fail, ok, type Result } from "./lib/result";
 import { parseSecretEntries, shopifyShopName, siteHost } from "./lib/shops";
@@ -136,6 +137,15 @@ const endpoint = text.transform((v, ctx) => {
   return url.ok ? url.value.toString() : undefined;
 });
 
+/** A Google Ads account id as Data Manager takes it: the 10 digits, without the dashes the UI shows. */
+const googleAdsAccountId = text.transform((v, ctx) => {
+  const digits = v?.replace(/-/g, "");
+  if (digits !== undefined && !/^\d{10}$/.test(digits)) {
+    ctx.addIssue({ code: "custom", message: "must be a 10-digit Google Ads customer id (123-456-7890)" });
+  }
+  return digits;
+});
+
 const ConfigSchema = z.object({
   SHOPIFY_WEBHOOK_SECRET: secretList(shopifyShopName, MYSHOPIFY_SHAPE),
   WOOCOMMERCE_WEBHOOK_SECRET: secretList(siteHost, SITE_SHAPE),
@@ -264,6 +274,42 @@ const ConfigSchema = z.object({
     }),
   /** A Slack-compatible incoming webhook: coverage alerts are posted to it as {"text": …}. */
   ALERT_WEBHOOK_URL: endpoint,
+
+  // Google Ads, through the Data Manager API (README "Google Ads").
+  /** The Google Ads account that owns the conversion action: 10 digits, dashes allowed. */
+  GOOGLE_ADS_CUSTOMER_ID: googleAdsAccountId,
+  /** The conversion action's id (Goals → Conversions → the action → ctId in its URL). */
+  GOOGLE_ADS_CONVERSION_ACTION_ID: text.refine((v) => v === undefined || /^\d+$/.test(v), {
+    message: "must be the conversion action's numeric id",
+  }),
+  /** A manager account the service account reaches GOOGLE_ADS_CUSTOMER_ID through; blank when it is a user of that account itself. */
+  GOOGLE_ADS_LOGIN_CUSTOMER_ID: googleAdsAccountId,
+  /** The service account's JSON key file, whole. Parsed here so a bad paste is named at start-up. */
+  GOOGLE_SERVICE_ACCOUNT_KEY: z
+    .string()
+    .optional()
+    .transform((v, ctx): ServiceAccountKey | undefined => {
+      if (!v?.trim()) return undefined;
+      const key = parseServiceAccountKey(v);
+      if (!key.ok) ctx.addIssue({ code: "custom", message: key.reason });
+      return key.ok ? key.value : undefined;
+    }),
+  GOOGLE_ADS_ENDPOINT: endpoint.transform((v) =>
+    (v ?? "https://datamanager.googleapis.com").replace(/\/+$/, ""),
+  ),
+  GOOGLE_TOKEN_ENDPOINT: endpoint.transform((v) => v ?? "https://oauth2.googleapis.com/token"),
+  /** Data Manager's validate_only: requests are checked and nothing is recorded. */
+  GOOGLE_ADS_VALIDATE_ONLY: flag,
+  /** Template of the transaction_id, which must equal the Google tag's: GA4_TRANSACTION_ID's defaults. */
+  GOOGLE_ADS_TRANSACTION_ID: idTemplates(
+    { shopify: "{order_id}", woocommerce: "{order_number}", magento: "{order_number}" },
+    GA4_ID_PLACEHOLDERS,
+    GA4_ID_PLACEHOLDERS,
+  ),
+  /** A customer who refused ad consent: `skip` (default) or `send` (with ad_user_data DENIED). */
+  GOOGLE_ADS_CONSENT_POLICY_DENIED: z.enum(["skip", "send"]).optional().default("skip"),
+  /** No consent captured: `send` (default) or `skip`. */
+  GOOGLE_ADS_CONSENT_POLICY_UNKNOWN: z.enum(["send", "skip"]).optional().default("send"),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

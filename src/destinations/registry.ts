@@ -1,4 +1,5 @@
 import { ga4 } from "./ga4";
+import { googleAds } from "./google_ads";
 import { meta } from "./meta";
 import type { Destination } from "./types";
 import { skippingZeroRefunds } from "./zero-refunds";
@@ -7,4 +8,4 @@ import { skippingZeroRefunds } from "./zero-refunds";
  * Every destination, in the order the consumer tries them; each one decides whether it is enabled.
  * Policies that hold for every destination alike wrap them here, once.
  */
-export const DESTINATIONS: readonly Destination[] = [ga4, meta].map(skippingZeroRefunds);
+export const DESTINATIONS: readonly Destination[] = [ga4, meta, googleAds].map(skippingZeroRefunds);
