@@ -109,6 +109,15 @@ describe("Google Ads: the events:ingest request", () => {
     );
   });
 
+  it("sends Google Ads' own e-mail hash where it differs from GA4's (a Gmail +tag)", async () => {
+    const hits = mockGoogle();
+    const event = clicked("77", { identity: { ...purchase.identity, googleAds: { email: HASH.em } } });
+    await googleAds.deliver([event], await googleConfig(), NOW);
+    expect((hits[0].body.events as Array<{ userData: unknown }>)[0].userData).toEqual({
+      userIdentifiers: [{ emailAddress: HASH.em }, { phoneNumber: HASH.ga4Phone }],
+    });
+  });
+
   it("sends a batch of 100 in one request", async () => {
     const hits = mockGoogle();
     const events = Array.from({ length: 100 }, (_, i) => clicked(`9${i}`));

@@ -33,14 +33,15 @@ function adIdentifiersOf(attribution: CommerceEvent["attribution"]): DataManager
 }
 
 /**
- * E-mail and phone. Data Manager's formatting guide (devguides/concepts/formatting) asks for
- * exactly `identity.ga4`'s normalization: trimmed, lowercase, dots removed from gmail.com and
- * googlemail.com local parts; phones in E.164 with '+'. SHA-256, hex-encoded (the request says
- * `encoding: HEX`). Newer versions of the guide also drop a Gmail "+tag": see docs/destinations/google_ads.md.
+ * E-mail and phone, as Data Manager's formatting guide (devguides/concepts/formatting) normalizes
+ * them: `identity.ga4`'s rule (trimmed, lowercase, no dots in a gmail.com or googlemail.com local
+ * part; phones E.164 with '+'), and a Gmail "+tag" dropped too (`identity.googleAds`, only there
+ * when that differs). SHA-256, hex-encoded: the request says `encoding: HEX`.
  */
 function userDataOf(identity: CommerceEvent["identity"]): DataManagerEvent["userData"] {
   const identifiers: UserIdentifier[] = [];
-  if (identity.ga4.email) identifiers.push({ emailAddress: identity.ga4.email });
+  const email = identity.googleAds?.email ?? identity.ga4.email;
+  if (email) identifiers.push({ emailAddress: email });
   if (identity.ga4.phone) identifiers.push({ phoneNumber: identity.ga4.phone });
   return identifiers.length > 0 ? { userIdentifiers: identifiers } : undefined;
 }
