@@ -12,9 +12,6 @@ const RETRY_STATUSES = new Set([
   "UNKNOWN",
 ]);
 
-/** Answers that mean the settings are wrong, not the events: logged as errors every time. */
-export const SETTINGS_STATUSES = new Set(["UNAUTHENTICATED", "PERMISSION_DENIED"]);
-
 /** What the owner must fix for a settings answer, naming the settings. */
 export function settingsProblem(status: string | undefined, httpStatus: number): string | undefined {
   if (status === "UNAUTHENTICATED" || httpStatus === 401) {
