@@ -126,6 +126,12 @@ const idTemplates = (defaults: IdTemplates, allowed: readonly string[], identify
 
 /** GA4 deduplicates a purchase on transaction_id: the purchase's, refunds included. */
 const GA4_ID_PLACEHOLDERS = ["order_id", "order_number"];
+/** What the Google tag sends as transaction_id, to GA4 and Google Ads alike (docs/attribution.md). */
+const GOOGLE_TAG_TRANSACTION_IDS: IdTemplates = {
+  shopify: "{order_id}",
+  woocommerce: "{order_number}",
+  magento: "{order_number}",
+};
 /** Meta deduplicates on event_name + event_id; `meta_event_id` is the id a shop's Meta plugin stored. */
 const META_ID_PLACEHOLDERS = ["order_id", "order_number", "kind", "meta_event_id"];
 
@@ -196,11 +202,7 @@ const ConfigSchema = z.object({
   GA4_ENDPOINT: text.transform((v) => v ?? "https://www.google-analytics.com/mp/collect"),
   GA4_VALIDATE: flag,
   /** Template of GA4's transaction_id, per source by default: {order_id}, {order_number}. */
-  GA4_TRANSACTION_ID: idTemplates(
-    { shopify: "{order_id}", woocommerce: "{order_number}", magento: "{order_number}" },
-    GA4_ID_PLACEHOLDERS,
-    GA4_ID_PLACEHOLDERS,
-  ),
+  GA4_TRANSACTION_ID: idTemplates(GOOGLE_TAG_TRANSACTION_IDS, GA4_ID_PLACEHOLDERS, GA4_ID_PLACEHOLDERS),
   /** Where GA4's user_id comes from: `off` (default) or `customer_id` (the shop's own customer id). */
   GA4_USER_ID: z.enum(["off", "customer_id"]).optional().default("off"),
   META_PIXEL_ID: text,
@@ -302,7 +304,7 @@ const ConfigSchema = z.object({
   GOOGLE_ADS_VALIDATE_ONLY: flag,
   /** Template of the transaction_id, which must equal the Google tag's: GA4_TRANSACTION_ID's defaults. */
   GOOGLE_ADS_TRANSACTION_ID: idTemplates(
-    { shopify: "{order_id}", woocommerce: "{order_number}", magento: "{order_number}" },
+    GOOGLE_TAG_TRANSACTION_IDS,
     GA4_ID_PLACEHOLDERS,
     GA4_ID_PLACEHOLDERS,
   ),

@@ -4,6 +4,8 @@ import { parseServiceAccountKey } from "../../src/lib/google-service-account";
 import { answers, mockDestinations } from "../fixtures/destinations";
 import { NOW, purchaseOf, testConfig } from "../fixtures/events";
 import {
+  errorLogsSince,
+  expectNoGoogleCredentialLogged,
   fakeTokenEndpoint,
   SERVICE_ACCOUNT_EMAIL,
   sharedServiceAccountJson,
@@ -35,14 +37,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-afterAll(() => {
-  for (const line of globalThis.capturedLogLines) {
-    expect(
-      line.includes("PRIVATE KEY") || line.includes("ya29."),
-      `log line leaks a credential: ${line}`,
-    ).toBe(false);
-  }
-});
+afterAll(expectNoGoogleCredentialLogged);
 
 describe("the service account's JWT", () => {
   it("is RS256 over the header and claims Google asks for, verifiable with the key's public half", async () => {
@@ -182,9 +177,9 @@ describe("Google access tokens", () => {
     ]);
     expect(tokens).toHaveLength(2);
     expect(hits.google_ads).toHaveLength(2);
-    const errors = globalThis.capturedLogLines.slice(before).filter((l) => l.includes('"level":"error"'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain("GOOGLE_SERVICE_ACCOUNT_KEY");
+    expect(errorLogsSince(before)).toEqual([
+      expect.objectContaining({ msg: expect.stringContaining("GOOGLE_SERVICE_ACCOUNT_KEY") }),
+    ]);
   });
 
   it("a failing token endpoint is a retry, and nothing is sent", async () => {
@@ -222,10 +217,9 @@ describe("Google access tokens", () => {
     }
     expect(tokens).toHaveLength(2);
     expect(hits.google_ads).toHaveLength(0);
-    const errors = globalThis.capturedLogLines.slice(before).filter((l) => l.includes('"level":"error"'));
-    expect(errors).toHaveLength(2);
-    for (const line of errors)
-      expect(JSON.parse(line)).toMatchObject({ msg: expect.stringContaining("GOOGLE_SERVICE_ACCOUNT_KEY") });
+    expect(errorLogsSince(before)).toEqual(
+      Array(2).fill(expect.objectContaining({ msg: expect.stringContaining("GOOGLE_SERVICE_ACCOUNT_KEY") })),
+    );
   });
 
   it("concurrent callers share one token request", async () => {

@@ -2,7 +2,11 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { answers, mockDestinations } from "../fixtures/destinations";
-import { fakeTokenEndpoint, sharedServiceAccountJson } from "../fixtures/google";
+import {
+  expectNoGoogleCredentialLogged,
+  fakeTokenEndpoint,
+  sharedServiceAccountJson,
+} from "../fixtures/google";
 import { MAGENTO_SHOP, magentoOrder, recentMagentoTime, signedMagentoRequest } from "../fixtures/magento";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
 import { WOO_SHOP, wooDate, wooOrder, wooRequest } from "../fixtures/woocommerce";
@@ -80,14 +84,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-afterAll(() => {
-  for (const line of globalThis.capturedLogLines) {
-    expect(
-      line.includes("PRIVATE KEY") || line.includes("ya29."),
-      `log line leaks a credential: ${line}`,
-    ).toBe(false);
-  }
-});
+afterAll(expectNoGoogleCredentialLogged);
 
 describe("Google Ads end to end: signed webhook → Queue → consumer → Data Manager", () => {
   it.each(sources)("$name: the purchase's request is the golden one", async (source) => {
