@@ -1,4 +1,5 @@
 import type { Config } from "../../config";
+import type { CommerceEvent } from "../../model/commerce-event";
 import type { DeliveryOutcome } from "../../model/statuses";
 import { marketingConsentDecision } from "../consent";
 import { liveTransport } from "../http";
@@ -25,11 +26,7 @@ export function googleAdsEnabled(config: Config): boolean {
 }
 
 /** Why an event is not sent, before any request: undefined when it goes. */
-function holdBack(
-  event: Parameters<typeof toGoogleAdsEvent>[0],
-  config: Config,
-  now: Date,
-): DeliveryOutcome | undefined {
+function holdBack(event: CommerceEvent, config: Config, now: Date): DeliveryOutcome | undefined {
   const policy = testOrderPolicy(event, "google_ads", config);
   if (!policy.send) return { status: "skipped", reason: policy.reason };
   if (policy.debug && !config.GOOGLE_ADS_VALIDATE_ONLY) {
