@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { outboundUrl } from "./lib/endpoints";
+import { parseServiceAccountKey, type ServiceAccountKey } from "./lib/google-service-account";
 import { idTemplateProblem } from "./lib/id-template";
 import { fail, ok, type Result } from "./lib/result";
 import { parseSecretEntries, shopifyShopName, siteHost } from "./lib/shops";
@@ -125,6 +126,12 @@ const idTemplates = (defaults: IdTemplates, allowed: readonly string[], identify
 
 /** GA4 deduplicates a purchase on transaction_id: the purchase's, refunds included. */
 const GA4_ID_PLACEHOLDERS = ["order_id", "order_number"];
+/** What the Google tag sends as transaction_id, to GA4 and Google Ads alike (docs/attribution.md). */
+const GOOGLE_TAG_TRANSACTION_IDS: IdTemplates = {
+  shopify: "{order_id}",
+  woocommerce: "{order_number}",
+  magento: "{order_number}",
+};
 /** Meta deduplicates on event_name + event_id; `meta_event_id` is the id a shop's Meta plugin stored. */
 const META_ID_PLACEHOLDERS = ["order_id", "order_number", "kind", "meta_event_id"];
 /** TikTok's and Pinterest's event_id: the order's id or number, as the shop's tag sends it. */
@@ -136,6 +143,15 @@ const endpoint = text.transform((v, ctx) => {
   const url = outboundUrl(v);
   if (!url.ok) ctx.addIssue({ code: "custom", message: url.reason });
   return url.ok ? url.value.toString() : undefined;
+});
+
+/** A Google Ads account id as Data Manager takes it: the 10 digits, without the dashes the UI shows. */
+const googleAdsAccountId = text.transform((v, ctx) => {
+  const digits = v?.replace(/-/g, "");
+  if (digits !== undefined && !/^\d{10}$/.test(digits)) {
+    ctx.addIssue({ code: "custom", message: "must be a 10-digit Google Ads customer id (123-456-7890)" });
+  }
+  return digits;
 });
 
 const ConfigSchema = z.object({
@@ -188,11 +204,7 @@ const ConfigSchema = z.object({
   GA4_ENDPOINT: text.transform((v) => v ?? "https://www.google-analytics.com/mp/collect"),
   GA4_VALIDATE: flag,
   /** Template of GA4's transaction_id, per source by default: {order_id}, {order_number}. */
-  GA4_TRANSACTION_ID: idTemplates(
-    { shopify: "{order_id}", woocommerce: "{order_number}", magento: "{order_number}" },
-    GA4_ID_PLACEHOLDERS,
-    GA4_ID_PLACEHOLDERS,
-  ),
+  GA4_TRANSACTION_ID: idTemplates(GOOGLE_TAG_TRANSACTION_IDS, GA4_ID_PLACEHOLDERS, GA4_ID_PLACEHOLDERS),
   /** Where GA4's user_id comes from: `off` (default) or `customer_id` (the shop's own customer id). */
   GA4_USER_ID: z.enum(["off", "customer_id"]).optional().default("off"),
   META_PIXEL_ID: text,
@@ -301,6 +313,41 @@ const ConfigSchema = z.object({
   PINTEREST_CONSENT_POLICY_DENIED: z.enum(["skip", "ldu", "send"]).optional().default("skip"),
   /** No consent captured: `send` (default), `ldu` or `skip`. */
   PINTEREST_CONSENT_POLICY_UNKNOWN: z.enum(["send", "ldu", "skip"]).optional().default("send"),
+  // Google Ads, through the Data Manager API (README "Google Ads").
+  /** The Google Ads account that owns the conversion action: 10 digits, dashes allowed. */
+  GOOGLE_ADS_CUSTOMER_ID: googleAdsAccountId,
+  /** The conversion action's id (Goals → Conversions → the action → ctId in its URL). */
+  GOOGLE_ADS_CONVERSION_ACTION_ID: text.refine((v) => v === undefined || /^\d+$/.test(v), {
+    message: "must be the conversion action's numeric id",
+  }),
+  /** A manager account the service account reaches GOOGLE_ADS_CUSTOMER_ID through; blank when it is a user of that account itself. */
+  GOOGLE_ADS_LOGIN_CUSTOMER_ID: googleAdsAccountId,
+  /** The service account's JSON key file, whole. Parsed here so a bad paste is named at start-up. */
+  GOOGLE_SERVICE_ACCOUNT_KEY: z
+    .string()
+    .optional()
+    .transform((v, ctx): ServiceAccountKey | undefined => {
+      if (!v?.trim()) return undefined;
+      const key = parseServiceAccountKey(v);
+      if (!key.ok) ctx.addIssue({ code: "custom", message: key.reason });
+      return key.ok ? key.value : undefined;
+    }),
+  GOOGLE_ADS_ENDPOINT: endpoint.transform((v) =>
+    (v ?? "https://datamanager.googleapis.com").replace(/\/+$/, ""),
+  ),
+  GOOGLE_TOKEN_ENDPOINT: endpoint.transform((v) => v ?? "https://oauth2.googleapis.com/token"),
+  /** Data Manager's validate_only: requests are checked and nothing is recorded. */
+  GOOGLE_ADS_VALIDATE_ONLY: flag,
+  /** Template of the transaction_id, which must equal the Google tag's: GA4_TRANSACTION_ID's defaults. */
+  GOOGLE_ADS_TRANSACTION_ID: idTemplates(
+    GOOGLE_TAG_TRANSACTION_IDS,
+    GA4_ID_PLACEHOLDERS,
+    GA4_ID_PLACEHOLDERS,
+  ),
+  /** A customer who refused ad consent: `skip` (default) or `send` (with ad_user_data DENIED). */
+  GOOGLE_ADS_CONSENT_POLICY_DENIED: z.enum(["skip", "send"]).optional().default("skip"),
+  /** No consent captured: `send` (default) or `skip`. */
+  GOOGLE_ADS_CONSENT_POLICY_UNKNOWN: z.enum(["send", "skip"]).optional().default("send"),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -19,6 +19,8 @@ const PRIVATE_KEYS = new Set([
   "ip",
   "ip_address",
   "client_ip",
+  "userAgent",
+  "ipAddress",
 ]);
 
 function redact(value: unknown): unknown {

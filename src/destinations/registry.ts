@@ -1,4 +1,5 @@
 import { ga4 } from "./ga4";
+import { googleAds } from "./google_ads";
 import { meta } from "./meta";
 import { pinterest } from "./pinterest";
 import { tiktok } from "./tiktok";
@@ -9,4 +10,6 @@ import { skippingZeroRefunds } from "./zero-refunds";
  * Every destination, in the order the consumer tries them; each one decides whether it is enabled.
  * Policies that hold for every destination alike wrap them here, once.
  */
-export const DESTINATIONS: readonly Destination[] = [ga4, meta, tiktok, pinterest].map(skippingZeroRefunds);
+export const DESTINATIONS: readonly Destination[] = [ga4, meta, googleAds, tiktok, pinterest].map(
+  skippingZeroRefunds,
+);

@@ -113,3 +113,17 @@ export function normalizeStreetForGa4(value: string | null | undefined): Normali
 export function normalizeCountryForGa4(value: string | null | undefined): Normalized {
   return countryCode(value)?.toUpperCase();
 }
+
+/**
+ * Google Ads through the Data Manager API ("Format user data"; Google's own formatter in
+ * googleads/data-manager-python): GA4's rule, and a Gmail local part also loses a "+tag".
+ */
+export function normalizeEmailForGoogleAds(value: string | null | undefined): Normalized {
+  const email = normalizeEmailForGa4(value);
+  if (!email) return undefined;
+  const [local, domain] = email.split("@");
+  const untagged = local.split("+")[0];
+  return (domain === "gmail.com" || domain === "googlemail.com") && untagged
+    ? `${untagged}@${domain}`
+    : email;
+}

@@ -48,6 +48,8 @@ export const HashedIdentity = z.object({
       external_id: z.string().optional(),
     })
     .default({}),
+  /** Google Ads (Data Manager), only where its rule differs from GA4's: a Gmail address with a "+tag". */
+  googleAds: z.object({ email: z.string().optional() }).optional(),
 });
 export type HashedIdentity = z.infer<typeof HashedIdentity>;
 

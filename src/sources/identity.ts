@@ -5,6 +5,7 @@ import {
   normalizeCountryForGa4,
   normalizeCountryForMeta,
   normalizeEmailForGa4,
+  normalizeEmailForGoogleAds,
   normalizeEmailForMeta,
   normalizeExternalId,
   normalizeNameForGa4,
@@ -51,6 +52,12 @@ export async function hashIdentity(raw: RawCustomer): Promise<HashedIdentity> {
     hashed(normalizeNameForGa4(raw.lastName)),
     hashed(normalizeStreetForGa4(raw.street)),
   ]);
+  // Google Ads drops a Gmail "+tag" that GA4 keeps: hashed apart only when that changes the address.
+  const googleAdsEmail = normalizeEmailForGoogleAds(raw.email);
+  const googleAds =
+    googleAdsEmail !== normalizeEmailForGa4(raw.email)
+      ? { googleAds: { email: await hashed(googleAdsEmail) } }
+      : {};
   return {
     ga4: withoutUndefined({
       email,
@@ -61,5 +68,6 @@ export async function hashIdentity(raw: RawCustomer): Promise<HashedIdentity> {
       country: normalizeCountryForGa4(raw.country),
     }),
     meta: withoutUndefined({ em, ph, fn, ln, ct, st, zp, country, external_id: externalId }),
+    ...googleAds,
   };
 }

@@ -8,7 +8,7 @@ import type { DestinationName } from "../model/statuses";
 
 /** A ledger entry's status, as SQL; the name is a fixed identifier, checked anyway. */
 function statusOf(destination: DestinationName): string {
-  if (!/^[a-z0-9]+$/.test(destination)) throw new Error("destination name not usable in a JSON path");
+  if (!/^[a-z][a-z0-9_]*$/.test(destination)) throw new Error("destination name not usable in a JSON path");
   return `(e.ledger ->> '$.${destination}.status')`;
 }
 

@@ -24,7 +24,7 @@ export const LEASE_MS = 60_000;
 
 /** Destination names go into JSON paths as text: they are fixed identifiers, checked here anyway. */
 function path(destination: DestinationName, field?: keyof LedgerEntry): string {
-  if (!/^[a-z0-9]+$/.test(destination)) throw new Error("destination name not usable in a JSON path");
+  if (!/^[a-z][a-z0-9_]*$/.test(destination)) throw new Error("destination name not usable in a JSON path");
   return `'$.${destination}${field ? `.${field}` : ""}'`;
 }
 
