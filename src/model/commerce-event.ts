@@ -48,6 +48,10 @@ export const HashedIdentity = z.object({
       external_id: z.string().optional(),
     })
     .default({}),
+  /** Reddit's e-mail rule (no +alias, username letters and digits only). */
+  reddit: z.object({ email: z.string().optional() }).optional(),
+  /** Microsoft Advertising's e-mail rule (no +alias, no dots in the username). */
+  microsoft: z.object({ em: z.string().optional() }).optional(),
 });
 export type HashedIdentity = z.infer<typeof HashedIdentity>;
 

@@ -6,6 +6,8 @@ import {
   normalizeCountryForMeta,
   normalizeEmailForGa4,
   normalizeEmailForMeta,
+  normalizeEmailForMicrosoft,
+  normalizeEmailForReddit,
   normalizeExternalId,
   normalizeNameForGa4,
   normalizeNameForMeta,
@@ -51,6 +53,10 @@ export async function hashIdentity(raw: RawCustomer): Promise<HashedIdentity> {
     hashed(normalizeNameForGa4(raw.lastName)),
     hashed(normalizeStreetForGa4(raw.street)),
   ]);
+  const [redditEmail, microsoftEm] = await Promise.all([
+    hashed(normalizeEmailForReddit(raw.email)),
+    hashed(normalizeEmailForMicrosoft(raw.email)),
+  ]);
   return {
     ga4: withoutUndefined({
       email,
@@ -61,5 +67,8 @@ export async function hashIdentity(raw: RawCustomer): Promise<HashedIdentity> {
       country: normalizeCountryForGa4(raw.country),
     }),
     meta: withoutUndefined({ em, ph, fn, ln, ct, st, zp, country, external_id: externalId }),
+    // Only when there is an e-mail: an identity without one reads as before they were added.
+    ...(redditEmail ? { reddit: { email: redditEmail } } : {}),
+    ...(microsoftEm ? { microsoft: { em: microsoftEm } } : {}),
   };
 }
