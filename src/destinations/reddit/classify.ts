@@ -1,5 +1,6 @@
 import type { DeliveryOutcome } from "../../model/statuses";
-import { type HttpAnswer, retryableStatusOutcome, unansweredOutcome } from "../http";
+import type { HttpAnswer } from "../http";
+import { classifyByStatus } from "../status-classify";
 
 /** 401: the conversion access token is wrong, revoked or not for this pixel. */
 export const rejectsTheToken = (answer: HttpAnswer) => answer.kind === "response" && answer.status === 401;
@@ -21,18 +22,5 @@ function describe(status: number, body: string): string {
  * Reddit's answer → outcome by HTTP status (its docs name no error codes): 429 and 5xx retry, 401
  * names the token, 400 and other 4xx fail for good ("N invalid conversion events. None were processed").
  */
-export function classifyRedditResponse(answer: HttpAnswer, now: Date): DeliveryOutcome {
-  if (answer.kind !== "response") return unansweredOutcome(answer);
-  const { status, body } = answer;
-  const retryable = retryableStatusOutcome(answer, now);
-  if (retryable) return { ...retryable, reason: describe(status, body) };
-  if (rejectsTheToken(answer)) {
-    return {
-      status: "failed",
-      httpStatus: status,
-      reason: `access token invalid or expired: the owner must replace REDDIT_ACCESS_TOKEN (${describe(status, body)})`,
-    };
-  }
-  if (status >= 200 && status < 300) return { status: "sent", httpStatus: status };
-  return { status: "failed", httpStatus: status, reason: describe(status, body) };
-}
+export const classifyRedditResponse = (answer: HttpAnswer, now: Date): DeliveryOutcome =>
+  classifyByStatus(answer, now, { rejectsTheToken, tokenSetting: "REDDIT_ACCESS_TOKEN", describe });

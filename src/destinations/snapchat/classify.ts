@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { DeliveryOutcome } from "../../model/statuses";
-import { type HttpAnswer, retryableStatusOutcome, unansweredOutcome } from "../http";
+import type { HttpAnswer } from "../http";
+import { classifyByStatus } from "../status-classify";
 
 /** Snap's answer body (EventResponse / ValidateResponse): a status, a reason, error codes and messages. */
 const SnapAnswer = z.object({
@@ -35,20 +36,10 @@ function describe(status: number, body: string): string {
  * a missing field, an old timestamp, unhashed PII), so the status decides: 429 and 5xx retry, 401/403
  * name the token, any other 4xx (and a 2xx that says INVALID) fails for good.
  */
-export function classifySnapResponse(answer: HttpAnswer, now: Date): DeliveryOutcome {
-  if (answer.kind !== "response") return unansweredOutcome(answer);
-  const { status, body } = answer;
-  const retryable = retryableStatusOutcome(answer, now);
-  if (retryable) return { ...retryable, reason: describe(status, body) };
-  if (rejectsTheToken(answer)) {
-    return {
-      status: "failed",
-      httpStatus: status,
-      reason: `access token invalid or expired: the owner must replace SNAPCHAT_ACCESS_TOKEN (${describe(status, body)})`,
-    };
-  }
-  if (status >= 200 && status < 300 && parseSnapAnswer(body)?.status !== "INVALID") {
-    return { status: "sent", httpStatus: status };
-  }
-  return { status: "failed", httpStatus: status, reason: describe(status, body) };
-}
+export const classifySnapResponse = (answer: HttpAnswer, now: Date): DeliveryOutcome =>
+  classifyByStatus(answer, now, {
+    rejectsTheToken,
+    tokenSetting: "SNAPCHAT_ACCESS_TOKEN",
+    describe,
+    refusedDespite2xx: (body) => parseSnapAnswer(body)?.status === "INVALID",
+  });
