@@ -134,8 +134,16 @@ const GOOGLE_TAG_TRANSACTION_IDS: IdTemplates = {
 };
 /** Meta deduplicates on event_name + event_id; `meta_event_id` is the id a shop's Meta plugin stored. */
 const META_ID_PLACEHOLDERS = ["order_id", "order_number", "kind", "meta_event_id"];
-/** TikTok's and Pinterest's event_id: the order's id or number, as the shop's tag sends it. */
+/**
+ * TikTok, Pinterest, Snapchat, Reddit and Microsoft: the order's own id unless the owner's tag
+ * sends another (each destination's README section says what its own tags send).
+ */
 const ORDER_ID_PLACEHOLDERS = ["order_id", "order_number"];
+const ORDER_ID_DEFAULTS: IdTemplates = {
+  shopify: "{order_id}",
+  woocommerce: "{order_id}",
+  magento: "{order_id}",
+};
 
 /** An optional URL credentials or alerts are sent to: https, or http to a loopback address. */
 const endpoint = text.transform((v, ctx) => {
@@ -286,11 +294,7 @@ const ConfigSchema = z.object({
   TIKTOK_TEST_EVENT_CODE: text,
   TIKTOK_ENDPOINT: text.transform((v) => (v ?? "https://business-api.tiktok.com").replace(/\/+$/, "")),
   /** Template of TikTok's event_id, to match the pixel's: {order_id} (default) or {order_number}. */
-  TIKTOK_EVENT_ID: idTemplates(
-    { shopify: "{order_id}", woocommerce: "{order_id}", magento: "{order_id}" },
-    ORDER_ID_PLACEHOLDERS,
-    ORDER_ID_PLACEHOLDERS,
-  ),
+  TIKTOK_EVENT_ID: idTemplates(ORDER_ID_DEFAULTS, ORDER_ID_PLACEHOLDERS, ORDER_ID_PLACEHOLDERS),
   /** A customer who refused marketing: `skip` (default), `ldu` (TikTok's limited_data_use) or `send`. */
   TIKTOK_CONSENT_POLICY_DENIED: z.enum(["skip", "ldu", "send"]).optional().default("skip"),
   /** No consent captured: `send` (default), `ldu` or `skip`. */
@@ -304,11 +308,7 @@ const ConfigSchema = z.object({
   PINTEREST_TEST: flag,
   PINTEREST_ENDPOINT: text.transform((v) => (v ?? "https://api.pinterest.com").replace(/\/+$/, "")),
   /** Template of Pinterest's event_id, to match the tag's: {order_id} (default) or {order_number}. */
-  PINTEREST_EVENT_ID: idTemplates(
-    { shopify: "{order_id}", woocommerce: "{order_id}", magento: "{order_id}" },
-    ORDER_ID_PLACEHOLDERS,
-    ORDER_ID_PLACEHOLDERS,
-  ),
+  PINTEREST_EVENT_ID: idTemplates(ORDER_ID_DEFAULTS, ORDER_ID_PLACEHOLDERS, ORDER_ID_PLACEHOLDERS),
   /** A customer who refused marketing: `skip` (default), `ldu` (Pinterest's Limited Data Processing) or `send`. */
   PINTEREST_CONSENT_POLICY_DENIED: z.enum(["skip", "ldu", "send"]).optional().default("skip"),
   /** No consent captured: `send` (default), `ldu` or `skip`. */
@@ -348,6 +348,37 @@ const ConfigSchema = z.object({
   GOOGLE_ADS_CONSENT_POLICY_DENIED: z.enum(["skip", "send"]).optional().default("skip"),
   /** No consent captured: `send` (default) or `skip`. */
   GOOGLE_ADS_CONSENT_POLICY_UNKNOWN: z.enum(["send", "skip"]).optional().default("send"),
+  // Snapchat Conversions API v3 (README "Snapchat").
+  SNAPCHAT_PIXEL_ID: text,
+  SNAPCHAT_ACCESS_TOKEN: text,
+  SNAPCHAT_ENDPOINT: text.transform((v) => (v ?? "https://tr.snapchat.com").replace(/\/+$/, "")),
+  /** Template of Snap's event_id, which the Snap Pixel's PURCHASE sends as its transaction_id: {order_id}, {order_number}. */
+  SNAPCHAT_EVENT_ID: idTemplates(ORDER_ID_DEFAULTS, ORDER_ID_PLACEHOLDERS, ORDER_ID_PLACEHOLDERS),
+  /** Send to Snap's Test Event Tool (`/events/validate`): checked and shown in Events Manager, never counted. */
+  SNAPCHAT_TEST: flag,
+  SNAPCHAT_CONSENT_POLICY_DENIED: z.enum(["skip", "send"]).optional().default("skip"),
+  SNAPCHAT_CONSENT_POLICY_UNKNOWN: z.enum(["send", "skip"]).optional().default("send"),
+
+  // Reddit Conversions API v3 (README "Reddit").
+  REDDIT_PIXEL_ID: text,
+  REDDIT_ACCESS_TOKEN: text,
+  REDDIT_ENDPOINT: text.transform((v) => (v ?? "https://ads-api.reddit.com").replace(/\/+$/, "")),
+  /** Template of Reddit's conversion_id, which the Reddit Pixel sends as conversionId: {order_id}, {order_number}. */
+  REDDIT_EVENT_ID: idTemplates(ORDER_ID_DEFAULTS, ORDER_ID_PLACEHOLDERS, ORDER_ID_PLACEHOLDERS),
+  /** The test id Events Manager shows: events carry it as `test_id` and land in its test view only. */
+  REDDIT_TEST_ID: text,
+  /** `skip` (default), `ldu` (Reddit's Limited Data Use mode) or `send`. */
+  REDDIT_CONSENT_POLICY_DENIED: z.enum(["skip", "ldu", "send"]).optional().default("skip"),
+  REDDIT_CONSENT_POLICY_UNKNOWN: z.enum(["send", "ldu", "skip"]).optional().default("send"),
+
+  // Microsoft Advertising UET Conversions API (README "Microsoft Advertising"; pilot access).
+  MICROSOFT_UET_TAG_ID: text,
+  MICROSOFT_UET_ACCESS_TOKEN: text,
+  MICROSOFT_UET_ENDPOINT: text.transform((v) => (v ?? "https://capi.uet.microsoft.com").replace(/\/+$/, "")),
+  /** Template of the UET event's eventId, to match the UET tag's event id: {order_id}, {order_number}. */
+  MICROSOFT_EVENT_ID: idTemplates(ORDER_ID_DEFAULTS, ORDER_ID_PLACEHOLDERS, ORDER_ID_PLACEHOLDERS),
+  MICROSOFT_CONSENT_POLICY_DENIED: z.enum(["skip", "send"]).optional().default("skip"),
+  MICROSOFT_CONSENT_POLICY_UNKNOWN: z.enum(["send", "skip"]).optional().default("send"),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -127,3 +127,25 @@ export function normalizeEmailForGoogleAds(value: string | null | undefined): No
     ? `${untagged}@${domain}`
     : email;
 }
+
+// Reddit, "Manual Advanced Matching" (hashing e-mail addresses): lowercase, drop the +alias from the
+// username, then every character of the username that is not a letter or a digit.
+
+export function normalizeEmailForReddit(value: string | null | undefined): Normalized {
+  const email = normalizeEmailForMeta(value);
+  if (!email) return undefined;
+  const [local, domain] = email.split("@");
+  const user = local.split("+")[0].replace(/[^\p{L}\p{N}]/gu, "");
+  return user ? `${user}@${domain}` : undefined;
+}
+
+// Microsoft Advertising UET Conversions API: trim and lowercase, drop the +alias and the dots of the
+// username (for every domain, unlike Google's Gmail-only rule).
+
+export function normalizeEmailForMicrosoft(value: string | null | undefined): Normalized {
+  const email = normalizeEmailForMeta(value);
+  if (!email) return undefined;
+  const [local, domain] = email.split("@");
+  const user = local.split("+")[0].replace(/\./g, "");
+  return user ? `${user}@${domain}` : undefined;
+}

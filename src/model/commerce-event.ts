@@ -50,6 +50,10 @@ export const HashedIdentity = z.object({
     .default({}),
   /** Google Ads (Data Manager), only where its rule differs from GA4's: a Gmail address with a "+tag". */
   googleAds: z.object({ email: z.string().optional() }).optional(),
+  /** Reddit's e-mail rule (no +alias, username letters and digits only). */
+  reddit: z.object({ email: z.string().optional() }).optional(),
+  /** Microsoft Advertising's e-mail rule (no +alias, no dots in the username). */
+  microsoft: z.object({ em: z.string().optional() }).optional(),
 });
 export type HashedIdentity = z.infer<typeof HashedIdentity>;
 

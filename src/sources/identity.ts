@@ -7,6 +7,8 @@ import {
   normalizeEmailForGa4,
   normalizeEmailForGoogleAds,
   normalizeEmailForMeta,
+  normalizeEmailForMicrosoft,
+  normalizeEmailForReddit,
   normalizeExternalId,
   normalizeNameForGa4,
   normalizeNameForMeta,
@@ -58,6 +60,10 @@ export async function hashIdentity(raw: RawCustomer): Promise<HashedIdentity> {
     googleAdsEmail !== normalizeEmailForGa4(raw.email)
       ? { googleAds: { email: await hashed(googleAdsEmail) } }
       : {};
+  const [redditEmail, microsoftEm] = await Promise.all([
+    hashed(normalizeEmailForReddit(raw.email)),
+    hashed(normalizeEmailForMicrosoft(raw.email)),
+  ]);
   return {
     ga4: withoutUndefined({
       email,
@@ -69,5 +75,8 @@ export async function hashIdentity(raw: RawCustomer): Promise<HashedIdentity> {
     }),
     meta: withoutUndefined({ em, ph, fn, ln, ct, st, zp, country, external_id: externalId }),
     ...googleAds,
+    // Only when there is an e-mail: an identity without one reads as before they were added.
+    ...(redditEmail ? { reddit: { email: redditEmail } } : {}),
+    ...(microsoftEm ? { microsoft: { em: microsoftEm } } : {}),
   };
 }

@@ -199,6 +199,8 @@ describe("hashIdentity", () => {
         street: await digest("123 main st"),
         country: "US",
       },
+      reddit: { email: await digest("johndoe@gmail.com") },
+      microsoft: { em: await digest("johndoe@gmail.com") },
     });
   });
 
