@@ -58,7 +58,7 @@ const flakyQueue = {
 
 /** Every destination at once, each on its fake at https://<name>.test. */
 const NAMES = Object.keys(ALL_DESTINATIONS);
-const SETTINGS = allDestinationSettings();
+const SETTINGS = await allDestinationSettings();
 /** What each destination accepted (answered 2xx): conversion id → times. */
 const received = Object.fromEntries(NAMES.map((name) => [name, new Map<string, number>()]));
 const injected = Object.fromEntries(NAMES.map((name) => [name, 0]));
@@ -78,6 +78,8 @@ function mockFlakyDestinations() {
     const request = new Request(input as RequestInfo, init);
     const url = new URL(request.url);
     const name = url.host.replace(/\.test$/, "");
+    const helper = Object.values(ALL_DESTINATIONS).find((d) => d.helperHost?.host === url.host);
+    if (helper?.helperHost) return helper.helperHost.answer();
     const destination = DESTINATIONS.find((d) => d.name === name);
     const fake = ALL_DESTINATIONS[name];
     if (!destination || !fake) throw new Error(`unexpected outbound request to ${url.host}`);
