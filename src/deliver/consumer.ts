@@ -183,10 +183,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
     const event = events.get(pair.eventId);
     const destination = destinations.find((d) => d.name === pair.destination);
     const reason =
-      event &&
-      destination &&
-      claim.recovered.has(pair.eventId) &&
-      recoveredTooLate(event, destination, now);
+      event && destination && claim.recovered.has(pair.eventId) && recoveredTooLate(event, destination, now);
     if (reason) late.set(pair, { status: OUTCOME.expired, reason });
   }
   const readable = claimed.filter((p) => events.has(p.eventId) && !late.get(p));

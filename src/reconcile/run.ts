@@ -199,9 +199,10 @@ async function reconcileSource(
       await save({ cursor: JSON.stringify(position), lastError: reason, release: true }).catch(() => false);
       return { ...summary, status: "stopped", reason };
     }
-    // A page costs its full size, however many of its orders were new: one run reads at most
-    // RECONCILE_ORDERS_PER_RUN orders from the shop, and always ends.
-    budget -= position.pageSize;
+    // A page costs what it listed, at least 1: the page-numbered listings leave out what was
+    // listed already, so that is what the run read and stored. One run reads about
+    // RECONCILE_ORDERS_PER_RUN orders and refunds (its last page is not cut short), and always ends.
+    budget -= Math.max(1, orders.length + refunds.length);
     if (!next) {
       // Everything changed before `until` is listed; the next listing starts an overlap earlier.
       const overlapped = Date.parse(position.until) - config.RECONCILE_OVERLAP_MINUTES * 60_000;

@@ -103,7 +103,9 @@ export function woocommerceListing(
       const totalPages = Number(headers.get("x-wp-totalpages") ?? Number.NaN);
       const full = entries.length >= position.pageSize;
       const more = full && !(Number.isInteger(totalPages) && position.page >= totalPages);
-      const read = await readNumberedPage(position, entries, more, (e) => listedOrder(e, shop, shopUrl, config));
+      const read = await readNumberedPage(position, entries, more, (e) =>
+        listedOrder(e, shop, shopUrl, config),
+      );
       return read.ok ? ok({ orders: read.value.listed, next: read.value.next }) : read;
     },
   };
