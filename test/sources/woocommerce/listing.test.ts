@@ -32,6 +32,23 @@ function setup(key = WOO_KEY) {
   return { ...mocked, ...recordedWaits(), listing };
 }
 
+/** Every order id a listing lists from `position` to its end (10 pages at most). */
+async function listAll(
+  listing: ReturnType<typeof setup>["listing"],
+  options: ReturnType<typeof setup>["options"],
+  start: ListingPosition,
+): Promise<string[]> {
+  const listed: string[] = [];
+  let position: ListingPosition | undefined = start;
+  for (let i = 0; position && i < 10; i++) {
+    const page = await listing.fetchPage(position, options);
+    if (!page.ok) throw new Error(page.reason.reason);
+    listed.push(...page.value.orders.map((o) => o.orderId));
+    position = page.value.next;
+  }
+  return listed;
+}
+
 describe("WooCommerce order listing", () => {
   it("asks for the window, oldest change first, and pages on from the last change seen", async () => {
     const { shops, listing, options } = setup();
@@ -64,21 +81,8 @@ describe("WooCommerce order listing", () => {
 
   it("lists orders changed in the same second across pages once each", async () => {
     const { shops, listing, options } = setup();
-    shops.woocommerce = orders(
-      "2026-11-28T10:00:00",
-      "2026-11-28T10:00:00",
-      "2026-11-28T10:00:00",
-      "2026-11-28T10:00:00",
-      "2026-11-28T10:00:00",
-    );
-    const listed: string[] = [];
-    let position: ListingPosition | undefined = dayListing();
-    for (let i = 0; position && i < 10; i++) {
-      const page = await listing.fetchPage(position, options);
-      if (!page.ok) throw new Error(page.reason.reason);
-      listed.push(...page.value.orders.map((o) => o.orderId));
-      position = page.value.next;
-    }
+    shops.woocommerce = orders(...Array.from({ length: 5 }, () => "2026-11-28T10:00:00"));
+    const listed = await listAll(listing, options, dayListing());
     expect(listed).toEqual(["501", "502", "503", "504", "505"]);
     // The rest of the second is asked for by leaving out what was listed, never by page number.
     expect(
@@ -92,13 +96,7 @@ describe("WooCommerce order listing", () => {
 
   it("does not skip an order when one listed before it is edited while the second is listed", async () => {
     const { shops, listing, options } = setup();
-    shops.woocommerce = orders(
-      "2026-11-28T10:00:00",
-      "2026-11-28T10:00:00",
-      "2026-11-28T10:00:00",
-      "2026-11-28T10:00:00",
-      "2026-11-28T10:00:00",
-    );
+    shops.woocommerce = orders(...Array.from({ length: 5 }, () => "2026-11-28T10:00:00"));
     const first = await listing.fetchPage(dayListing(), options);
     if (!first.ok || !first.value.next) throw new Error("expected a next page");
     expect(first.value.orders.map((o) => o.orderId)).toEqual(["501", "502"]);
@@ -112,28 +110,14 @@ describe("WooCommerce order listing", () => {
     );
     expect(((await pageTwo.json()) as Array<{ id: number }>).map((o) => o.id)).toEqual([504, 505]);
 
-    const listed: string[] = [];
-    let position: ListingPosition | undefined = first.value.next;
-    for (let i = 0; position && i < 10; i++) {
-      const page = await listing.fetchPage(position, options);
-      if (!page.ok) throw new Error(page.reason.reason);
-      listed.push(...page.value.orders.map((o) => o.orderId));
-      position = page.value.next;
-    }
+    const listed = await listAll(listing, options, first.value.next);
     expect(listed).toEqual(["503", "504", "505"]);
   });
 
   it("reads past MAX_EXCLUDED orders of one second by page number, leaving the first 200 out", async () => {
     const { shops, listing, options } = setup();
     shops.woocommerce = orders(...Array.from({ length: 305 }, () => "2026-11-28T10:00:00"));
-    const listed: string[] = [];
-    let position: ListingPosition | undefined = dayListing(100);
-    for (let i = 0; position && i < 10; i++) {
-      const page = await listing.fetchPage(position, options);
-      if (!page.ok) throw new Error(page.reason.reason);
-      listed.push(...page.value.orders.map((o) => o.orderId));
-      position = page.value.next;
-    }
+    const listed = await listAll(listing, options, dayListing(100));
     expect(listed).toEqual(Array.from({ length: 305 }, (_, i) => String(501 + i)));
     const asked = shops.requests.map((r) => [
       r.url.searchParams.get("page"),
