@@ -263,7 +263,8 @@ const ConfigSchema = z.object({
   /** The access token of a Magento integration with the Sales → Orders (and Credit Memos) resources. */
   MAGENTO_API_TOKEN: text,
   /**
-   * Orders one run reads per source at most (a run every 10 minutes); the rest waits for the next
+   * Orders (and Magento credit memos) one run reads per source, about (a run every 10 minutes; a
+   * page costs what it listed, and the last one is not cut short); the rest waits for the next
    * run. 20 keeps a run near Workers Free's 10 ms of CPU (an order costs about what its webhook does).
    */
   RECONCILE_ORDERS_PER_RUN: positiveInt(20),

@@ -7,6 +7,7 @@ import { EVENT, SOURCE_NAMES, type SourceName } from "../model/statuses";
 import {
   isoInstant,
   type ListedOrder,
+  type ListingPage,
   ListingPosition,
   type OrderListing,
   type Wait,
@@ -39,6 +40,8 @@ export interface SourceSummary {
   reason?: string;
   /** Orders the shop API listed. */
   listed: number;
+  /** Refunds the shop API listed on their own (Magento's credit memos); absent where refunds come with their orders. */
+  refunds?: number;
   /** Conversions of those orders that were already stored (their webhook came). */
   alreadyStored: number;
   /** Conversions stored now: no webhook had brought them. */
@@ -83,7 +86,8 @@ function positionOf(
   if (state.cursor) {
     try {
       const stored = ListingPosition.safeParse(JSON.parse(state.cursor));
-      if (stored.success) return stored.data;
+      // The watermark stays where the listing under way began until it ends: that is its start.
+      if (stored.success) return { ...stored.data, start: stored.data.start ?? state.watermark };
     } catch {
       // An unreadable cursor restarts from the watermark: orders are listed again, never skipped.
     }
@@ -95,6 +99,7 @@ function positionOf(
     pageSize: listing.pageSize(config.RECONCILE_ORDERS_PER_RUN),
     page: 1,
     seen: [],
+    start: state.watermark,
   };
 }
 
@@ -107,12 +112,12 @@ async function ingestPage(
   env: Env,
   config: Config,
   listing: OrderListing,
-  orders: ListedOrder[],
+  page: ListingPage,
   ctx: ExecutionContext,
   summary: SourceSummary,
   now: number,
 ): Promise<Result<void>> {
-  const events = orders.flatMap((o) => o.events);
+  const events = [...page.orders, ...(page.refunds ?? [])].flatMap((o) => o.events);
   const dependent = (n: NormalizedEvent) => Boolean(n.onlyIfRecorded || n.unlessRecorded);
   const meta = { topic: "reconciliation", shop: listing.shop, recoveredAt: isoInstant(now) };
   for (const pass of [events.filter((n) => !dependent(n)), events.filter(dependent)]) {
@@ -143,7 +148,10 @@ async function reconcileSource(
   wait: Wait,
 ): Promise<SourceSummary> {
   const key = { source: listing.source, shop: listing.shop };
-  const summary = summaryOf(listing.source, { shop: listing.shop });
+  const summary = summaryOf(listing.source, {
+    shop: listing.shop,
+    ...(listing.listsRefunds ? { refunds: 0 } : {}),
+  });
   const leaseUntil = now + LEASE_MS;
   const lookback = Math.min(config.RECONCILE_LOOKBACK_HOURS, config.RETENTION_DAYS * 24) * 3_600_000;
   const state = await claimListing(env.DB, key, wholeSecond(now - lookback), now, leaseUntil);
@@ -179,20 +187,22 @@ async function reconcileSource(
       await save({ cursor: JSON.stringify(position), lastError: reason, release: true });
       return { ...summary, status: "stopped", reason };
     }
-    const { orders, next } = page.value;
+    const { orders, refunds = [], next } = page.value;
     summary.pages++;
     summary.listed += orders.length;
-    for (const o of orders) if (o.note) count(summary, o.note);
-    const stored = await ingestPage(env, config, listing, orders, ctx, summary, now);
+    if (listing.listsRefunds) summary.refunds = (summary.refunds ?? 0) + refunds.length;
+    for (const o of [...orders, ...refunds]) if (o.note) count(summary, o.note);
+    const stored = await ingestPage(env, config, listing, page.value, ctx, summary, now);
     if (!stored.ok) {
       const reason = `could not store: ${stored.reason}`;
       logError("reconcile stopped", { source: listing.source, shop: listing.shop, reason });
       await save({ cursor: JSON.stringify(position), lastError: reason, release: true }).catch(() => false);
       return { ...summary, status: "stopped", reason };
     }
-    // A page costs its full size, however many of its orders were new: one run reads at most
-    // RECONCILE_ORDERS_PER_RUN orders from the shop, and always ends.
-    budget -= position.pageSize;
+    // A page costs what it listed, at least 1: the page-numbered listings leave out what was
+    // listed already, so that is what the run read and stored. One run reads about
+    // RECONCILE_ORDERS_PER_RUN orders and refunds (its last page is not cut short), and always ends.
+    budget -= Math.max(1, orders.length + refunds.length);
     if (!next) {
       // Everything changed before `until` is listed; the next listing starts an overlap earlier.
       const overlapped = Date.parse(position.until) - config.RECONCILE_OVERLAP_MINUTES * 60_000;

@@ -19,20 +19,27 @@ const Iso = z.string().refine((v) => !Number.isNaN(Date.parse(v)), "not a date")
 
 /**
  * Where a listing stands. It lists the orders changed in [from, until), oldest change first, and
- * `from` only moves past orders already processed. Page-numbered APIs (WooCommerce, Magento)
- * restart at page 1 from the last change seen, skipping the orders changed at that very instant
- * that were processed (`seen`), so an order changed while the listing runs moves later in it
- * instead of shifting the pages; Shopify continues `after` its GraphQL cursor.
+ * `from` only moves past orders already processed. Page-numbered APIs (WooCommerce, Magento) are
+ * read by key, not by page number: each request asks again from the last change seen (`from`),
+ * leaving out the orders changed at that very instant that were processed (`seen`, sent as the
+ * API's exclusion filter), so neither many orders changed in one second nor an order edited while
+ * the listing runs can shift an order past a page boundary unseen (see nextPagePosition). Shopify
+ * continues `after` its GraphQL cursor.
  */
 export const ListingPosition = z.object({
   from: Iso,
   until: Iso,
   pageSize: z.number().int().min(1).max(250),
+  /** Past 1 only once more than MAX_EXCLUDED orders changed at `from` (see nextPagePosition). */
   page: z.number().int().min(1).default(1),
   after: z.string().optional(),
   seen: z.array(z.string()).default([]),
   /** The first and last id of the page this position came from: the same page again is no progress. */
   previous: z.string().optional(),
+  /** Where this listing's window began (the watermark): a listing in two parts starts its second there. */
+  start: Iso.optional(),
+  /** The listing's second part: Magento's credit memos, listed after its orders over the same window. */
+  part: z.literal("creditmemos").optional(),
 });
 export type ListingPosition = z.infer<typeof ListingPosition>;
 
@@ -51,8 +58,20 @@ export interface ListedOrder {
   events: NormalizedEvent[];
 }
 
+/** A refund a listing found on its own, not on an order (Magento's credit memos). */
+export interface ListedRefund {
+  refundId: string;
+  updatedAt: string;
+  /** Why it yields no event (fixed words, never the refund's data). */
+  note?: string;
+  /** What its webhook would have stored. */
+  events: NormalizedEvent[];
+}
+
 export interface ListingPage {
   orders: ListedOrder[];
+  /** Refunds listed on their own: stored like the orders' events, never counted as the shop's orders. */
+  refunds?: ListedRefund[];
   /** Where the next page starts; absent once the listing has reached `until`. */
   next?: ListingPosition;
 }
@@ -68,6 +87,8 @@ export interface ListingFailure {
 export interface OrderListing {
   source: SourceName;
   shop: string;
+  /** Whether it lists refunds on their own (ListingPage.refunds), so a run counts them. */
+  listsRefunds?: boolean;
   /** Orders per page for a new listing: each page is one request. */
   pageSize(ordersPerRun: number): number;
   fetchPage(position: ListingPosition, options: FetchOptions): Promise<Result<ListingPage, ListingFailure>>;
@@ -164,8 +185,22 @@ export function pageFingerprint(ids: string[]): string {
 }
 
 /**
+ * The most orders changed at one instant a listing leaves out by id (WooCommerce `exclude`,
+ * Magento `nin` on entity_id): about 2 KB of query string. Past it, the rest of that instant is
+ * read by page number, and an order edited while those pages are read can be skipped: it would
+ * take more than this many orders changed within one second.
+ */
+export const MAX_EXCLUDED = 200;
+
+/**
  * The position after a page of a page-numbered listing (see ListingPosition), or undefined when
- * the page was its last. `listed` is the whole page in the API's order, before `seen` was skipped.
+ * the page was its last. `listed` is the whole page in the API's order, the seen orders excluded.
+ * - The page reaches past `from`: the next request starts at its last change, leaving out the
+ *   orders of that instant on this page.
+ * - The whole page changed at `from`: the next request asks from `from` again, leaving out these
+ *   orders too, so it gets the rest of that instant however the API orders ties and whatever
+ *   changed meanwhile (an order edited since moves past `until`, out of the window: the next
+ *   listing's overlap lists it). Past MAX_EXCLUDED orders at one instant, the next page number.
  */
 export function nextPagePosition(
   position: ListingPosition,
@@ -179,7 +214,8 @@ export function nextPagePosition(
     const seen = listed.filter((o) => o.updatedAt === last).map((o) => o.id);
     return { ...position, from: last, page: 1, seen, previous };
   }
-  // A whole page changed at the same instant: the next page of that instant.
+  const seen = [...new Set([...position.seen, ...listed.map((o) => o.id)])];
+  if (position.page === 1 && seen.length <= MAX_EXCLUDED) return { ...position, seen, previous };
   return { ...position, page: position.page + 1, previous };
 }
 
@@ -188,19 +224,24 @@ export function unseen<T extends { id: string; updatedAt: string }>(
   position: ListingPosition,
   listed: T[],
 ): T[] {
-  if (position.page !== 1 || position.seen.length === 0) return listed;
+  if (position.seen.length === 0) return listed;
   const seen = new Set(position.seen);
   return listed.filter((o) => !(o.updatedAt === position.from && seen.has(o.id)));
 }
 
 /**
- * A page past the first that is the very page the position came from: the API ignores the
- * listing's paging. (A first page may repeat the last one legitimately: its orders all changed at
- * the instant the listing now starts from, and are skipped as seen.)
+ * A page that brings the listing no further: past the first page, the very page the position came
+ * from (the API ignores the page number); on the first, nothing but orders already seen (the API
+ * ignores the exclusion).
  */
-export function repeatsPrevious(position: ListingPosition, ids: string[]): boolean {
-  return position.page > 1 && ids.length > 0 && position.previous === pageFingerprint(ids);
+export function repeatsPrevious(position: ListingPosition, ids: string[], fresh: number): boolean {
+  if (ids.length === 0) return false;
+  if (position.page > 1) return position.previous === pageFingerprint(ids);
+  return fresh === 0 && position.seen.length > 0;
 }
+
+/** The ids a request leaves out: the orders changed at `from` already processed. */
+export const excludedIds = (position: ListingPosition): string[] => position.seen.slice(0, MAX_EXCLUDED);
 
 /** An instant as ISO 8601 UTC with milliseconds: the one form positions compare in. */
 export function isoInstant(value: string | number | Date): string {
@@ -247,26 +288,28 @@ export interface PageEntry<T> {
 
 /**
  * The page of a page-numbered listing (WooCommerce, Magento), once the API's answer passed its
- * page-level check: refused when it repeats the page the position came from, its orders not yet
- * seen read in the API's order, and the position after it (see nextPagePosition).
+ * page-level check: refused when it brings the listing no further (repeatsPrevious), its orders
+ * not yet seen read in the API's order, and the position after it (see nextPagePosition).
  */
-export async function readNumberedPage<T>(
+export async function readNumberedPage<T, R = ListedOrder>(
   position: ListingPosition,
   entries: PageEntry<T>[],
   more: boolean,
-  read: (entry: PageEntry<T>) => Promise<ListedOrder>,
-): Promise<Result<ListingPage, ListingFailure>> {
+  read: (entry: PageEntry<T>) => Promise<R>,
+): Promise<Result<{ listed: R[]; next?: ListingPosition }, ListingFailure>> {
+  const fresh = unseen(position, entries);
   if (
     repeatsPrevious(
       position,
       entries.map((e) => e.id),
+      fresh.length,
     )
   ) {
     return fail({ reason: "the shop API returned the same page again", retryable: false });
   }
-  const orders: ListedOrder[] = [];
-  for (const entry of unseen(position, entries)) orders.push(await read(entry));
-  return ok({ orders, next: nextPagePosition(position, entries, more) });
+  const listed: R[] = [];
+  for (const entry of fresh) listed.push(await read(entry));
+  return ok({ listed, next: nextPagePosition(position, fresh, more) });
 }
 
 /**

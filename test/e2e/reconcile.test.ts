@@ -103,7 +103,8 @@ const admin = (path: string, init: RequestInit = {}) =>
     },
   });
 
-const SETTINGS = { ...RECONCILE_ENV, RECONCILE_ORDERS_PER_RUN: "100" };
+// One run reads the 100 orders (and, for Magento, the window's credit memos after them).
+const SETTINGS = { ...RECONCILE_ENV, RECONCILE_ORDERS_PER_RUN: "200" };
 
 async function settledPurchases(shop: Shop): Promise<number> {
   const row = await env.DB.prepare(

@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { MAGENTO_SHOP, magentoOrder } from "../fixtures/magento";
+import { MAGENTO_SHOP, magentoCreditMemo, magentoOrder, signedMagentoRequest } from "../fixtures/magento";
 import { type MagentoRecord, mockShops, type ShopifyRecord, type WooRecord } from "../fixtures/shop-apis";
 import { SHOP } from "../fixtures/shopify";
 import { shopifyGraphqlOrder } from "../fixtures/shopify-graphql";
@@ -118,11 +118,12 @@ describe("a reconciliation run", () => {
       statuses.push([bySource.magento.status, bySource.magento.listed]);
       recovered += bySource.magento.recovered;
     }
-    // Each run reads 3 orders; after the first, one of them is the last order already processed.
+    // Each run reads a page of 3 orders not listed yet (the request leaves out the last one
+    // already processed); the third, with budget left, lists the window's credit memos too.
     expect(statuses).toEqual([
       ["more to list", 3],
-      ["more to list", 2],
-      ["caught up", 2],
+      ["more to list", 3],
+      ["caught up", 1],
     ]);
     expect(recovered).toBe(7);
     const ids = shops.magento.map((o) => `magento:${MAGENTO_SHOP}:purchase:${o.entity_id}`);
@@ -157,11 +158,12 @@ describe("a reconciliation run", () => {
       const { bySource } = await runOnce(runEnv(), { now: NOW, sources: ["woocommerce"] });
       after.push([bySource.woocommerce.status, bySource.woocommerce.listed]);
     }
-    // Each later run reads a page of 2: the order it stopped after, and the next one.
+    // Each later run reads a page of orders not listed yet (the request leaves out 7302, the one
+    // it stopped after); the last finds nothing new.
     expect(after).toEqual([
-      ["more to list", 1],
-      ["more to list", 1],
+      ["more to list", 2],
       ["caught up", 1],
+      ["caught up", 0],
     ]);
     expect(await storedCount(shops.woocommerce.map((o) => wooPurchase(o.id)))).toEqual([1, 1, 1, 1, 1]);
     expect((await listingState("woocommerce"))?.last_error).toBeNull();
@@ -253,5 +255,46 @@ describe("a reconciliation run", () => {
     expect(
       await storedCount([wooPurchase(7601), `woocommerce:${WOO_SHOP}:refund:7611`, wooPurchase(7602)]),
     ).toEqual([1, 1, 0]);
+  });
+
+  it("lists Magento's credit memos in the same pass: a refund whose webhook was lost is recovered", async () => {
+    const { shops } = mockShops();
+    shops.magento = [magento(7701, NOW - 3 * HOUR)];
+    const memo = (id: number, orderId: number, at: number): MagentoRecord => ({
+      ...magentoCreditMemo({ entityId: String(id), orderId: String(orderId) }),
+      entity_id: id,
+      updated_at: iso(at).replace("T", " ").slice(0, 19),
+    });
+    shops.magentoCreditMemos = [memo(7711, 7701, NOW - 2 * HOUR), memo(7712, 7701, NOW - HOUR)];
+    // The first memo's webhook came; the second's was lost.
+    const { entity_id: _id, updated_at: _at, ...delivered } = shops.magentoCreditMemos[0];
+    const webhook = await fetchWith(
+      await signedMagentoRequest(JSON.stringify({ creditmemo: { ...delivered, entity_id: "7711" } })),
+      { EVENTS_QUEUE: recordingQueue() },
+    );
+    expect(webhook.status).toBe(200);
+    const runEnv = reconcileEnv();
+    const { bySource } = await runOnce(runEnv, { now: NOW, sources: ["magento"] });
+    expect(bySource.magento).toEqual({
+      source: "magento",
+      shop: MAGENTO_SHOP,
+      status: "caught up",
+      listed: 1,
+      refunds: 2,
+      alreadyStored: 1,
+      recovered: 2,
+      skipped: {},
+      pages: 2,
+    });
+    const refund = `magento:${MAGENTO_SHOP}:refund:7712`;
+    expect(await recoveredAt(refund)).toBe(iso(NOW));
+    expect(await storedCount([`magento:${MAGENTO_SHOP}:refund:7711`, refund])).toEqual([1, 1]);
+    expect(runEnv.EVENTS_QUEUE.sent).toEqual([
+      { eventId: `magento:${MAGENTO_SHOP}:purchase:7701` },
+      { eventId: refund },
+    ]);
+    // Credit memos are no orders: the shop's order count (coverage) holds the one order.
+    const orders = await env.DB.prepare("SELECT order_id FROM shop_orders WHERE source = 'magento'").all();
+    expect(orders.results).toEqual([{ order_id: "7701" }]);
   });
 });

@@ -2,7 +2,7 @@ import type { Config } from "../../config";
 import { toBase64 } from "../../lib/crypto";
 import { decodeUtf8, parseJsonLossless } from "../../lib/json";
 import { logError } from "../../lib/log";
-import { siteHost, siteUrl } from "../../lib/shops";
+import { siteHost } from "../../lib/shops";
 import {
   bindingProblem,
   bindSecrets,
@@ -12,7 +12,6 @@ import {
   shopsWithSecret,
 } from "../bindings";
 import {
-  atShop,
   invalid,
   type RefusalReason,
   type SourceVerdict,
@@ -23,9 +22,8 @@ import {
 } from "../types";
 import { ioEventsEnabled } from "./challenge";
 import { ioEventEntity, ioEventRecipient, keyedEntity, type MagentoEntity } from "./envelope";
-import { magentoRefund } from "./normalize";
-import { magentoOrderPurchase } from "./order-events";
-import { MagentoCreditMemo, MagentoOrder } from "./schema";
+import { atStore, magentoCreditMemoEvents, magentoOrderPurchase } from "./order-events";
+import { MagentoOrder } from "./schema";
 import { adobeEventsKey, basicPassword, configuredKeys, pemBlocks, verifyRsaSignatures } from "./signatures";
 
 type Mode = Config["MAGENTO_AUTH"];
@@ -185,19 +183,10 @@ async function normalizeMagento(
   config: Config,
 ): Promise<{ ok: true; verdict: SourceVerdict } | { ok: false; detail: string }> {
   const meta = { topic: entity.topic, shop };
-  // The store's site: the host MAGENTO_URL (or its shop=secret pair) names; the settings keep no more.
-  const url = siteUrl(shop);
   if (entity.kind === "creditmemo") {
-    const memo = MagentoCreditMemo.safeParse(entity.value);
-    if (!memo.success) return { ok: false, detail: schemaProblem(memo.error) };
-    return {
-      ok: true,
-      verdict: {
-        outcome: "events",
-        events: atShop([{ event: magentoRefund(memo.data, shop) }], url),
-        ...meta,
-      },
-    };
+    const events = magentoCreditMemoEvents(entity.value, shop);
+    if (!events.ok) return { ok: false, detail: events.reason };
+    return { ok: true, verdict: { outcome: "events", events: events.value, ...meta } };
   }
   const order = MagentoOrder.safeParse(entity.value);
   if (!order.success) return { ok: false, detail: schemaProblem(order.error) };
@@ -215,7 +204,7 @@ async function normalizeMagento(
   }
   return {
     ok: true,
-    verdict: { outcome: "events", events: atShop([{ event: made.purchase }], url), ...meta },
+    verdict: { outcome: "events", events: atStore([{ event: made.purchase }], shop), ...meta },
   };
 }
 

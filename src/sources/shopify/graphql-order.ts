@@ -12,17 +12,30 @@ import { DecimalAmount } from "../schema-values";
 /**
  * Shopify prices a query by what it could return (single query at most 1000 points), so the page
  * asks for few lines and refunds per order: an order with more lines is completed with
- * ORDER_LINES_QUERY; a refund with more lines than REFUND_LINES is reported, not guessed.
+ * ORDER_LINES_QUERY; an order that came with REFUNDS refunds (it may have more: `Order.refunds` is
+ * a list truncated by `first`, not a connection, so it has no cursor) is completed with
+ * ORDER_REFUND_IDS_QUERY and REFUNDS_QUERY; a refund with more lines than REFUND_LINES is
+ * reported, not guessed.
  */
 export const LINES_PER_PAGE = 20;
 export const MORE_LINES_PER_PAGE = 50;
 export const REFUNDS = 5;
 export const REFUND_LINES = 10;
+/**
+ * The most refund ids read for one order. An order with this many may have more, which are
+ * reported, not read: no order seen in practice has.
+ */
+export const MAX_REFUNDS = 250;
 
 const MONEY = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }";
 const LINE = `id sku title name variantTitle vendor quantity product { id }
   originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} }
   discountAllocations { allocatedAmountSet { ${MONEY} } }`;
+const REFUND = `id createdAt processedAt
+        refundLineItems(first: ${REFUND_LINES}) { pageInfo { hasNextPage } nodes {
+          quantity subtotalSet { ${MONEY} } totalTaxSet { ${MONEY} } lineItem { ${LINE} } } }
+        transactions(first: 5) { nodes { kind status amountSet { ${MONEY} } } }
+        refundShippingLines(first: 3) { nodes { subtotalAmountSet { ${MONEY} } taxAmountSet { ${MONEY} } } }`;
 
 /** Sorted by last change, oldest first, so the cursor only moves past what was processed. */
 export const ORDERS_QUERY = `query TagrelayOrders($first: Int!, $after: String, $query: String!) {
@@ -39,14 +52,22 @@ export const ORDERS_QUERY = `query TagrelayOrders($first: Int!, $after: String, 
       customer { id firstName lastName defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } }
       lineItems(first: ${LINES_PER_PAGE}) { pageInfo { hasNextPage endCursor } nodes { ${LINE} } }
       refunds(first: ${REFUNDS}) {
-        id createdAt processedAt
-        refundLineItems(first: ${REFUND_LINES}) { pageInfo { hasNextPage } nodes {
-          quantity subtotalSet { ${MONEY} } totalTaxSet { ${MONEY} } lineItem { ${LINE} } } }
-        transactions(first: 5) { nodes { kind status amountSet { ${MONEY} } } }
-        refundShippingLines(first: 3) { nodes { subtotalAmountSet { ${MONEY} } taxAmountSet { ${MONEY} } } }
+        ${REFUND}
       }
     }
   }
+}`;
+
+/** Every refund id of one order: ids alone cost little whatever their number. */
+export const ORDER_REFUND_IDS_QUERY = `query TagrelayOrderRefundIds($id: ID!) {
+  order(id: $id) { refunds(first: ${MAX_REFUNDS}) { id } }
+}`;
+
+/** Refunds by id, REFUNDS at a time: one query costs what one order's refunds cost on the page. */
+export const REFUNDS_QUERY = `query TagrelayRefunds($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Refund {
+        ${REFUND}
+  } }
 }`;
 
 /** The rest of one order's lines. */
@@ -79,7 +100,7 @@ export type Line = z.infer<typeof Line>;
 const PageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() });
 export const LineConnection = z.object({ pageInfo: PageInfo, nodes: z.array(Line) });
 
-const Refund = z.object({
+export const GraphqlRefund = z.object({
   id: Gid,
   createdAt: z.string(),
   processedAt: Str,
@@ -148,9 +169,10 @@ export const GraphqlOrder = z.object({
     })
     .nullish(),
   lineItems: LineConnection,
-  refunds: z.array(Refund).nullish(),
+  refunds: z.array(GraphqlRefund).nullish(),
 });
 export type GraphqlOrder = z.infer<typeof GraphqlOrder>;
+export type GraphqlRefund = z.infer<typeof GraphqlRefund>;
 
 /** `gid://shopify/Order/820982911946154508` → `820982911946154508`: the id webhooks carry. */
 export const legacyId = (gid: string): string => gid.slice(gid.lastIndexOf("/") + 1);

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { Config } from "../../config";
 import { fail, ok, type Result } from "../../lib/result";
+import { siteUrl } from "../../lib/shops";
 import {
   type FetchOptions,
   fetchJson,
@@ -14,16 +15,21 @@ import {
   type OrderListing,
   withRetries,
 } from "../listing";
-import { schemaProblem } from "../types";
+import { atShop, schemaProblem } from "../types";
 import type { AdminToken } from "./admin-token";
 import {
   GraphqlOrder,
+  GraphqlRefund,
   type Line,
   LineConnection,
   legacyId,
+  MAX_REFUNDS,
   ORDER_LINES_QUERY,
+  ORDER_REFUND_IDS_QUERY,
   ORDERS_QUERY,
   REFUND_LINES,
+  REFUNDS,
+  REFUNDS_QUERY,
   webhookOrderOf,
 } from "./graphql-order";
 import { shopifyCancellation, shopifyPurchase, shopifyRefund } from "./normalize";
@@ -69,6 +75,10 @@ const OrdersData = z.object({
   }),
 });
 const OrderLinesData = z.object({ order: z.object({ lineItems: LineConnection }).nullable() });
+const RefundIdsData = z.object({
+  order: z.object({ refunds: z.array(z.object({ id: z.string() })) }).nullable(),
+});
+const RefundsData = z.object({ nodes: z.array(GraphqlRefund.nullable()) });
 
 type Graphql = (
   query: string,
@@ -162,7 +172,9 @@ async function shopifyOrderEvents(order: ShopifyOrder, shop: string, config: Con
         (order.refunds ?? []).map(async (refund) => ({ event: await shopifyRefund(refund, shop, config) })),
       );
   const refunds = after.filter((n) => !n.event.refund || !tooLong.has(n.event.refund.id));
-  return { purchase, events: [...(purchase ? [{ event: purchase }] : []), ...refunds] };
+  // At the shop's own domain, as the webhooks set it.
+  const events = atShop([...(purchase ? [{ event: purchase }] : []), ...refunds], siteUrl(shop));
+  return { purchase, events };
 }
 
 async function remainingLines(
@@ -189,6 +201,38 @@ async function remainingLines(
   return ok(lines);
 }
 
+/**
+ * All of an order's refunds: those the page brought, and, when it brought REFUNDS (there may be
+ * more), the rest by id. `capped`: the order has MAX_REFUNDS refund ids or more, and refunds past
+ * them are not read.
+ */
+async function allRefunds(
+  graphql: Graphql,
+  order: GraphqlOrder,
+): Promise<Result<{ refunds: GraphqlRefund[]; capped: boolean }, ListingFailure>> {
+  const refunds = [...(order.refunds ?? [])];
+  if (refunds.length < REFUNDS) return ok({ refunds, capped: false });
+  const answer = await graphql(ORDER_REFUND_IDS_QUERY, { id: order.id });
+  if (!answer.ok) return answer;
+  const ids = RefundIdsData.safeParse(answer.value);
+  if (!ids.success || !ids.data.order)
+    return fail({ reason: "malformed page: refund ids", retryable: false });
+  const have = new Set(refunds.map((r) => r.id));
+  const missing = ids.data.order.refunds.map((r) => r.id).filter((id) => !have.has(id));
+  for (let i = 0; i < missing.length; i += REFUNDS) {
+    const batch = missing.slice(i, i + REFUNDS);
+    const page = await graphql(REFUNDS_QUERY, { ids: batch });
+    if (!page.ok) return page;
+    const data = RefundsData.safeParse(page.value);
+    const found = data.success ? data.data.nodes : [];
+    if (found.length !== batch.length || found.some((r, j) => r?.id !== batch[j])) {
+      return fail({ reason: "malformed page: refunds", retryable: false });
+    }
+    refunds.push(...(found as GraphqlRefund[]));
+  }
+  return ok({ refunds, capped: ids.data.order.refunds.length >= MAX_REFUNDS });
+}
+
 async function listedOrder(
   graphql: Graphql,
   raw: unknown,
@@ -200,7 +244,10 @@ async function listedOrder(
     return fail({ reason: `malformed page: ${schemaProblem(node.error)}`, retryable: false });
   const lines = await remainingLines(graphql, node.data);
   if (!lines.ok) return lines;
-  const body = webhookOrderOf(node.data, lines.value);
+  const refunds = await allRefunds(graphql, node.data);
+  if (!refunds.ok) return refunds;
+  const whole = { ...node.data, refunds: refunds.value.refunds };
+  const body = webhookOrderOf(whole, lines.value);
   const orderId = legacyId(node.data.id);
   const updatedAt = isoInstant(node.data.updatedAt);
   const order = ShopifyOrder.safeParse(body);
@@ -209,14 +256,13 @@ async function listedOrder(
     return ok(invalidOrder("shopify", shop, { orderId, updatedAt, placedAt }, schemaProblem(order.error)));
   }
   const tooLong = new Set(
-    (node.data.refunds ?? [])
-      .filter((r) => r.refundLineItems.pageInfo.hasNextPage)
-      .map((r) => legacyId(r.id)),
+    whole.refunds.filter((r) => r.refundLineItems.pageInfo.hasNextPage).map((r) => legacyId(r.id)),
   );
   const { purchase, events } = await shopifyOrderEvents(order.data, shop, config, tooLong);
   const notes = [
     purchase ? undefined : "not a purchase under SHOPIFY_PURCHASE_TOPICS",
     tooLong.size ? `a refund has more than ${REFUND_LINES} lines: not recovered` : undefined,
+    refunds.value.capped ? `${MAX_REFUNDS} refunds or more: any past them not recovered` : undefined,
   ].filter(Boolean);
   return ok({
     orderId,

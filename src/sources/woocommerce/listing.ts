@@ -1,8 +1,10 @@
 import * as z from "zod";
 import type { Config } from "../../config";
 import { joinUrl } from "../../lib/endpoints";
-import type { Result } from "../../lib/result";
+import { ok, type Result } from "../../lib/result";
+import { siteUrl } from "../../lib/shops";
 import {
+  excludedIds,
   getCheckedPage,
   isoInstant,
   type ListedOrder,
@@ -14,6 +16,7 @@ import {
   readNumberedPage,
 } from "../listing";
 import { NumericId } from "../schema-values";
+import { atShop } from "../types";
 import { woocommerceOrderEvents } from "./normalize";
 import { GmtDate, WooOrder } from "./schema";
 
@@ -27,7 +30,12 @@ type Head = z.infer<typeof Page>[number];
 const gmt = (instant: string, shiftSeconds = 0) =>
   new Date(Date.parse(instant) + shiftSeconds * 1000).toISOString().slice(0, 19);
 
-async function listedOrder({ id, updatedAt, head, raw }: PageEntry<Head>, shop: string, config: Config) {
+async function listedOrder(
+  { id, updatedAt, head, raw }: PageEntry<Head>,
+  shop: string,
+  shopUrl: string | undefined,
+  config: Config,
+) {
   const created = isoInstant(head.date_created_gmt);
   const order = orderOrInvalid(WooOrder, raw, "woocommerce", shop, {
     orderId: id,
@@ -35,7 +43,7 @@ async function listedOrder({ id, updatedAt, head, raw }: PageEntry<Head>, shop: 
     placedAt: created,
   });
   if (!order.ok) return order.reason;
-  const events = await woocommerceOrderEvents(order.value, shop, config);
+  const events = atShop(await woocommerceOrderEvents(order.value, shop, config), shopUrl);
   const purchase = events.find((n) => n.event.kind === "purchase")?.event;
   const listed: ListedOrder = {
     orderId: id,
@@ -50,7 +58,10 @@ async function listedOrder({ id, updatedAt, head, raw }: PageEntry<Head>, shop: 
 
 /**
  * WooCommerce's `GET /wp-json/wc/v3/orders`, oldest change first: `modified_after` / `modified_before`
- * with `dates_are_gmt`, `orderby=modified` (WooCommerce adds the id as the tie-break), Basic auth.
+ * with `dates_are_gmt`, `orderby=modified`, Basic auth; `exclude` (an array argument, which the WP
+ * REST API also takes as a comma-separated list: rest_sanitize_array → wp_parse_list) leaves out
+ * the orders of the first instant already listed. Each event's site is the store's URL
+ * (WOOCOMMERCE_URL), as X-WC-Webhook-Source gives it to the webhooks.
  */
 export function woocommerceListing(
   shop: string,
@@ -60,6 +71,7 @@ export function woocommerceListing(
   config: Config,
 ): OrderListing {
   const authorization = `Basic ${btoa(`${key}:${secret}`)}`;
+  const shopUrl = siteUrl(site.href);
   return {
     source: "woocommerce",
     shop,
@@ -76,6 +88,8 @@ export function woocommerceListing(
         page: String(position.page),
       };
       for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+      const excluded = excludedIds(position);
+      if (excluded.length) url.searchParams.set("exclude", excluded.join(","));
       const fetched = await getCheckedPage(url, { authorization }, CREDENTIALS, Page, options);
       if (!fetched.ok) return fetched;
       const { page, json, headers } = fetched.value;
@@ -89,7 +103,10 @@ export function woocommerceListing(
       const totalPages = Number(headers.get("x-wp-totalpages") ?? Number.NaN);
       const full = entries.length >= position.pageSize;
       const more = full && !(Number.isInteger(totalPages) && position.page >= totalPages);
-      return readNumberedPage(position, entries, more, (entry) => listedOrder(entry, shop, config));
+      const read = await readNumberedPage(position, entries, more, (e) =>
+        listedOrder(e, shop, shopUrl, config),
+      );
+      return read.ok ? ok({ orders: read.value.listed, next: read.value.next }) : read;
     },
   };
 }

@@ -79,6 +79,52 @@ describe("Shopify order listing (GraphQL Admin API)", () => {
     ]);
   });
 
+  it("reads every refund of an order, not only the 5 the page brings, and sets the shop's site", async () => {
+    const { shops, listing, options } = setup();
+    const refunds = Array.from({ length: 12 }, (_, i) => graphqlRefund({ id: String(8801 + i) }));
+    shops.shopify = [order("1006", "2026-11-28T10:00:00Z", { refunds })];
+    const page = await listing.fetchPage(dayListing(), options);
+    if (!page.ok) throw new Error(page.reason.reason);
+    const events = page.value.orders[0].events;
+    expect(events.map((n) => n.event.id)).toEqual([
+      `shopify:${SHOP}:purchase:1006`,
+      ...Array.from({ length: 12 }, (_, i) => `shopify:${SHOP}:refund:${8801 + i}`),
+    ]);
+    expect(new Set(events.map((n) => n.event.shopUrl))).toEqual(new Set([`https://${SHOP}/`]));
+    expect(page.value.orders[0].note).toBeUndefined();
+    // The page, the order's refund ids, then the 7 refunds it lacked by id, 5 a query.
+    const asked = shops.requests.map((r) => sent(r.body));
+    expect(asked.map((q) => /query (\w+)/.exec(q.query)?.[1])).toEqual([
+      "TagrelayOrders",
+      "TagrelayOrderRefundIds",
+      "TagrelayRefunds",
+      "TagrelayRefunds",
+    ]);
+    expect(asked[1].variables).toEqual({ id: "gid://shopify/Order/1006" });
+    expect(asked[2].variables.ids).toEqual(
+      [8806, 8807, 8808, 8809, 8810].map((id) => `gid://shopify/Refund/${id}`),
+    );
+    expect(asked[3].variables.ids).toEqual([8811, 8812].map((id) => `gid://shopify/Refund/${id}`));
+  });
+
+  it("asks for nothing more when an order has fewer refunds than the page brings", async () => {
+    const { shops, listing, options } = setup();
+    shops.shopify = [order("1007", "2026-11-28T10:00:00Z", { refunds: [graphqlRefund({ id: "8901" })] })];
+    const page = await listing.fetchPage(dayListing(), options);
+    expect(page.ok && page.value.orders[0].events.length).toBe(2);
+    expect(shops.requests).toHaveLength(1);
+  });
+
+  it("reports the refunds past 250 of an order as not recovered, and reads the first 250", async () => {
+    const { shops, listing, options } = setup();
+    const refunds = Array.from({ length: 251 }, (_, i) => graphqlRefund({ id: String(10_001 + i) }));
+    shops.shopify = [order("1008", "2026-11-28T10:00:00Z", { refunds })];
+    const page = await listing.fetchPage(dayListing(), options);
+    if (!page.ok) throw new Error(page.reason.reason);
+    expect(page.value.orders[0].events).toHaveLength(251);
+    expect(page.value.orders[0].note).toBe("250 refunds or more: any past them not recovered");
+  });
+
   it("fetches the lines an order has beyond the page's 20", async () => {
     const { shops, listing, options } = setup();
     shops.shopify = [{ ...order("1005", "2026-11-28T10:00:00Z", { lineCount: 75 }), lineCount: 75 }];
