@@ -75,6 +75,8 @@ export async function measureCost(p, { logDir, batch = 100 }) {
         ...DESTINATION_VARS,
         GA4_ENDPOINT: fake.ga4Endpoint,
         META_ENDPOINT: fake.metaEndpoint,
+        // All eight destinations on, so section 4 counts what each one costs.
+        ...fake.newerVars(),
       },
     });
     // The isolate's first webhook also writes the webhook counters (at most once per 10 s).
@@ -111,7 +113,7 @@ export async function measureCost(p, { logDir, batch = 100 }) {
       "accepted",
     );
 
-    // 4. One consumer batch of the accepted Shopify events, GA4 and Meta on a loopback fake.
+    // 4. One consumer batch of the accepted Shopify events, the eight destinations on a loopback fake.
     await call(worker, "/__bench/reset");
     const eventIds = shopifyIds.map((id) => shopifyDelivery(p, { orderId: id }).eventId);
     const consumed = await call(worker, "/__bench/consume", { eventIds });
@@ -123,6 +125,8 @@ export async function measureCost(p, { logDir, batch = 100 }) {
       ms: consumed.ms,
       ga4Requests: fake.requests.ga4,
       metaRequests: fake.requests.meta,
+      requests: { ...fake.requests },
+      received: Object.fromEntries(Object.entries(fake.received).map(([kind, list]) => [kind, list.length])),
       subrequests: counts.subrequests,
       d1RoundTrips: counts.d1RoundTrips,
       d1Statements: counts.d1Statements,

@@ -217,32 +217,54 @@ function costSection(cost, cpu) {
       moneyRows,
     ),
     "",
-    `**D1 rows written per accepted order, end to end** (ingest and one successful delivery to GA4 and to Meta): ` +
+    `**D1 rows written per accepted order, end to end** (ingest and one successful delivery to each of the ` +
+      `${Object.keys(c.requests).filter((k) => k !== "google_token").length} destinations): ` +
       `**${f2(rowsPerOrder)}** (ingest ${f2(accepted.d1RowsWritten)} + consumer ${f2(perEvent("d1RowsWritten"))}; ` +
       `at most 6 wanted: **${rowsPerOrder <= 6 ? "yes" : "no"}**). ` +
+      `**Outbound requests per accepted order: ${f2(perEvent("subrequests"))}** (GA4's one per order, and each ` +
+      `batching destination's one request shared by the batch's ${c.events}). ` +
       `**Cost per million accepted orders: ${usd(totalAccepted)}.**`,
   ].join("\n");
 }
 
+/** What the platform's floor of requests is for a batch of `n` events, and why. */
+const REQUEST_FLOOR = {
+  ga4: (n) => [n, "one per event (client_id is per request)"],
+  meta: () => [1, "one batch (≤ 1,000 events)"],
+  tiktok: () => [1, "one batch (≤ 1,000 events)"],
+  pinterest: () => [1, "one batch (≤ 1,000 events)"],
+  google_ads: () => [1, "one batch (≤ 2,000 events)"],
+  google_token: () => [1, "the access token, once per isolate and hour"],
+  snapchat: () => [1, "one batch (≤ 1,000 events)"],
+  reddit: () => [1, "one batch (≤ 1,000 events)"],
+  microsoft: () => [1, "one batch (≤ 1,000 events)"],
+};
+
 function consumerSection(cost) {
   const c = cost.consumer;
+  const kinds = Object.keys(REQUEST_FLOOR).filter((kind) => kind in c.requests);
+  const floor = kinds.reduce((sum, kind) => sum + REQUEST_FLOOR[kind](c.events)[0], 0);
   const rows = [
-    ["GA4 requests", f0(c.ga4Requests), f0(c.events), "one per event (client_id is per request)"],
-    ["Meta requests", f0(c.metaRequests), "1", "one batch (≤ 1000 events)"],
-    ["outbound subrequests", f0(c.subrequests), f0(c.events + 1), ""],
+    ...kinds.map((kind) => {
+      const [minimum, note] = REQUEST_FLOOR[kind](c.events);
+      const conversions = kind === "google_token" ? "" : `; ${f0(c.received[kind])} conversions received`;
+      return [`${kind} requests`, f0(c.requests[kind]), f0(minimum), `${note}${conversions}`];
+    }),
+    ["outbound subrequests", f0(c.subrequests), f0(floor), "the sum of the floors above"],
     ["D1 round trips", f0(c.d1RoundTrips), "constant", "claim (returns the events), record"],
     ["D1 statements", f0(c.d1Statements), "—", ""],
     ["D1 rows read", f0(c.d1RowsRead), "—", ""],
-    ["D1 rows written", f0(c.d1RowsWritten), "—", ""],
+    ["D1 rows written", f0(c.d1RowsWritten), "—", "one per event, whatever the number of destinations"],
     ["messages acked / retried", `${c.acked} / ${c.retried}`, `${c.events} / 0`, ""],
-    ["wall time", `${f0(c.ms)} ms`, "—", "workerd, GA4 and Meta on a loopback fake"],
+    ["wall time", `${f0(c.ms)} ms`, "—", "workerd, every destination on a loopback fake"],
   ];
   return [
-    `## 4. The consumer, one batch of ${c.events} events`,
+    `## 4. The consumer, one batch of ${c.events} events, all eight destinations on`,
     "",
     "`consumeEvents` from src/deliver/consumer.ts called inside workerd (bench/counting/worker.ts) with a batch of the " +
       "section-3 Shopify events, counting D1 (round trips = `all`/`run`/`first`/`batch` calls) and `fetch`; " +
-      "GA4_ENDPOINT and META_ENDPOINT point at a node:http fake on 127.0.0.1 that answers 2xx.",
+      "every destination's endpoint (and Google's token endpoint) points at a node:http fake on 127.0.0.1 " +
+      "(scripts/bench/fake-destinations.mjs) that answers as the platform does when it takes every event.",
     "",
     table(["measure", "counted", "minimum", "note"], rows),
   ].join("\n");

@@ -8,6 +8,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NEWER_DESTINATIONS, newerDestinationRequest, newerDestinationVars } from "./fake-destinations.mjs";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
@@ -231,12 +232,14 @@ export function latencySummary(results, seconds) {
 }
 
 /**
- * A stand-in for GA4 and Meta on loopback. `answer(kind, ids)` picks the status of each
- * request; every conversion id received is recorded with the status it was answered.
+ * A stand-in for the destinations on loopback: GA4 and Meta, and the six newer ones at
+ * `<base>/dest/<name>` (fake-destinations.mjs; `vars` turns them on). `answer(kind, ids)` picks the
+ * status of each request; every conversion id received is recorded with the status it was answered.
  */
 export async function startFakeDestinations({ answer = () => 200 } = {}) {
-  const received = { ga4: [], meta: [] };
-  const requests = { ga4: 0, meta: 0 };
+  const kinds = ["ga4", "meta", ...Object.keys(NEWER_DESTINATIONS), "google_token"];
+  const received = Object.fromEntries(kinds.map((k) => [k, []]));
+  const requests = Object.fromEntries(kinds.map((k) => [k, 0]));
   const server = http.createServer((req, res) => {
     let text = "";
     req.setEncoding("utf8");
@@ -250,13 +253,15 @@ export async function startFakeDestinations({ answer = () => 200 } = {}) {
       } catch {
         body = {};
       }
-      const kind = req.url.startsWith("/mp/") ? "ga4" : "meta";
+      const newer = newerDestinationRequest(req.url, body);
+      const kind = newer?.kind ?? (req.url.startsWith("/mp/") ? "ga4" : "meta");
       const ids =
-        kind === "ga4"
+        newer?.ids ??
+        (kind === "ga4"
           ? (body.events ?? []).map((e) => `${e.name}:${e.params?.transaction_id}`)
-          : (body.data ?? []).map((e) => `${e.event_name}:${e.event_id}`);
+          : (body.data ?? []).map((e) => `${e.event_name}:${e.event_id}`));
       requests[kind]++;
-      const status = answer(kind, ids);
+      const status = kind === "google_token" ? 200 : answer(kind, ids);
       for (const id of ids) received[kind].push({ id, status });
       if (status >= 300) {
         res.writeHead(status, { "content-type": "application/json" });
@@ -266,17 +271,20 @@ export async function startFakeDestinations({ answer = () => 200 } = {}) {
         res.end();
       } else {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ events_received: ids.length, fbtrace_id: "fake" }));
+        res.end(JSON.stringify(newer?.answer ?? { events_received: ids.length, fbtrace_id: "fake" }));
       }
     });
   });
   await new Promise((resolve) => server.listen(0, LOOPBACK, resolve));
   const { port } = server.address();
+  const base = `http://${LOOPBACK}:${port}`;
   return {
     received,
     requests,
-    ga4Endpoint: `http://${LOOPBACK}:${port}/mp/collect`,
-    metaEndpoint: `http://${LOOPBACK}:${port}`,
+    ga4Endpoint: `${base}/mp/collect`,
+    metaEndpoint: base,
+    /** The six newer destinations' settings, each pointed at this stand-in. */
+    newerVars: () => newerDestinationVars(base),
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import { isReplayable } from "../../model/statuses";
+import { isReplayable, STATUS } from "../../model/statuses";
 import type { EventStory, EventSummary } from "../../store/admin-queries";
 import { exchangesSection } from "./exchanges";
 import { type Html, layout, shortTime, statusBadge } from "./layout";
@@ -53,7 +53,7 @@ ${story.deliveries.map(
   (
     d,
   ) => html`<tr data-destination="${d.destination}"><td><strong>${d.destination}</strong></td><td>${statusBadge(d.status)}</td>
-<td class="n" data-label="attempts">${d.attempts}</td><td class="n" data-label="HTTP">${d.status === "dry-run" ? "not sent" : (d.lastHttpStatus ?? "")}</td><td class="reason">${d.reason ?? ""}</td>
+<td class="n" data-label="attempts">${d.attempts}</td><td class="n" data-label="HTTP">${d.status === STATUS["dry-run"] ? "not sent" : (d.lastHttpStatus ?? "")}</td><td class="reason">${d.reason ?? ""}</td>
 <td data-label="first try">${shortTime(d.createdAt)}</td><td data-label="last change">${shortTime(d.updatedAt)}</td><td data-label="next try">${shortTime(d.nextAttemptAt)}</td></tr>`,
 )}
 </table></div>`
