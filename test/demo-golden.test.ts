@@ -1,8 +1,21 @@
 import { createMessageBatch, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import devVarsExample from "../.dev.vars.example?raw";
 import { DEMO_SHOPS, demoSamples, sampleHeaders, withoutClock } from "../scripts/demo/samples.mjs";
 import worker from "../src/index";
 import { fetchWith, hmacBase64, recordingQueue } from "./helpers";
+
+/**
+ * The destinations `npm start` turns on from .dev.vars.example's placeholders (dry run), so the
+ * golden files hold every payload `npm run demo` prints. GA4 and Meta are the test Worker's own.
+ */
+const DEMO_DESTINATIONS = Object.fromEntries(
+  devVarsExample
+    .split("\n")
+    .map((line) => /^((?:TIKTOK|PINTEREST|SNAPCHAT|REDDIT|MICROSOFT|GOOGLE)_[A-Z_]+)=(.+)$/.exec(line.trim()))
+    .filter((match) => match !== null)
+    .map((match) => [match[1], match[2]]),
+);
 
 /** The test Worker's secrets (vitest.config.mts), standing in for .dev.vars. */
 const SECRETS = {
@@ -34,6 +47,21 @@ async function demoOutcome(eventId: string) {
 }
 
 describe("the demo's samples (npm run demo) against their golden payloads", () => {
+  it("turns on the five destinations .dev.vars.example has placeholders for", () => {
+    expect(Object.keys(DEMO_DESTINATIONS).sort()).toEqual([
+      "MICROSOFT_UET_ACCESS_TOKEN",
+      "MICROSOFT_UET_TAG_ID",
+      "PINTEREST_ACCESS_TOKEN",
+      "PINTEREST_AD_ACCOUNT_ID",
+      "REDDIT_ACCESS_TOKEN",
+      "REDDIT_PIXEL_ID",
+      "SNAPCHAT_ACCESS_TOKEN",
+      "SNAPCHAT_PIXEL_ID",
+      "TIKTOK_ACCESS_TOKEN",
+      "TIKTOK_PIXEL_CODE",
+    ]);
+  });
+
   it.each(demoSamples())("$name", async (sample) => {
     const secret = SECRETS[sample.source];
     const request = new Request(`https://relay.test/webhooks/${sample.source}`, {
@@ -49,7 +77,7 @@ describe("the demo's samples (npm run demo) against their golden payloads", () =
       const batch = createMessageBatch("tagrelay-events", [
         { id: eventId, timestamp: new Date(), attempts: 1, body: { eventId } },
       ]);
-      await worker.queue(batch, { ...env, DESTINATIONS_MODE: "dry-run" });
+      await worker.queue(batch, { ...env, ...DEMO_DESTINATIONS, DESTINATIONS_MODE: "dry-run" });
       const golden = goldens[`./golden/demo/${sample.name}.json`];
       expect(golden, `test/golden/demo/${sample.name}.json`).toBeDefined();
       expect(await demoOutcome(eventId)).toEqual(golden);

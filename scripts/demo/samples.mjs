@@ -255,6 +255,10 @@ export const SECRET_NAMES = {
 export function withoutClock(body) {
   const copy = JSON.parse(JSON.stringify(body));
   if (copy && "timestamp_micros" in copy) copy.timestamp_micros = "<timestamp_micros>";
-  for (const entry of copy?.data ?? []) entry.event_time = "<event_time>";
+  // A batch body's events: `data: [...]` (Meta, TikTok, Pinterest, Snapchat, Microsoft) or Reddit's `data.events`.
+  const entries = Array.isArray(copy?.data) ? copy.data : (copy?.data?.events ?? []);
+  for (const entry of entries) {
+    for (const field of ["event_time", "eventTime", "event_at"]) if (field in entry) entry[field] = `<${field}>`;
+  }
   return copy;
 }

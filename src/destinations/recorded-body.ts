@@ -3,31 +3,32 @@ import type { OutboundRequest } from "./http";
 export const REDACTED = "[redacted]";
 
 /**
- * Keys whose values are never kept at rest, wherever they sit in a request body: credentials a
- * platform takes in the body, and the customer's unhashed client data (IP address, user agent,
- * the shop's customer id), which are sent but dropped from the event once it is final. A new
- * destination that sends another such field adds its key here.
+ * Keys whose values are never kept at rest, wherever they sit in a request body and however the
+ * platform spells them (`client_ip_address`, `clientIpAddress`: compared without case and
+ * underscores): credentials a platform takes in the body, and the customer's unhashed client data
+ * (IP address, user agent, the shop's customer id), which are sent but dropped from the event
+ * once it is final. A new destination that sends another such field adds its key here.
  */
 const PRIVATE_KEYS = new Set([
-  "access_token",
-  "api_secret",
-  "client_ip_address",
-  "client_user_agent",
-  "ip_override",
-  "user_agent",
-  "user_id",
+  "accesstoken",
+  "apisecret",
+  "clientipaddress",
+  "clientuseragent",
+  "ipoverride",
+  "useragent",
+  "userid",
   "ip",
-  "ip_address",
-  "client_ip",
-  "userAgent",
-  "ipAddress",
+  "ipaddress",
+  "clientip",
 ]);
+
+const isPrivate = (key: string) => PRIVATE_KEYS.has(key.replaceAll("_", "").toLowerCase());
 
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (typeof value !== "object" || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, PRIVATE_KEYS.has(key) ? REDACTED : redact(inner)]),
+    Object.entries(value).map(([key, inner]) => [key, isPrivate(key) ? REDACTED : redact(inner)]),
   );
 }
 
