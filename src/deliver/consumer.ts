@@ -19,6 +19,7 @@ import {
   recordedStatus,
   recordOutcomes,
 } from "../store/ledger";
+import { mergeCollectedIdentifiers } from "./identifiers";
 import { retryDelaySeconds } from "./retry-policy";
 
 /** The dead-letter queue's name ends with this; its consumer records dead letters. */
@@ -174,6 +175,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
     now,
   );
   const { claimed, events, unreadable } = claim;
+  await mergeCollectedIdentifiers(env.DB, events, now);
   const stored = (eventId: string) => claim.ledgers.has(eventId);
   const others = othersOf(claim, destinations);
   const dryRun = dryRunFor(config, destinations);
@@ -183,10 +185,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
     const event = events.get(pair.eventId);
     const destination = destinations.find((d) => d.name === pair.destination);
     const reason =
-      event &&
-      destination &&
-      claim.recovered.has(pair.eventId) &&
-      recoveredTooLate(event, destination, now);
+      event && destination && claim.recovered.has(pair.eventId) && recoveredTooLate(event, destination, now);
     if (reason) late.set(pair, { status: OUTCOME.expired, reason });
   }
   const readable = claimed.filter((p) => events.has(p.eventId) && !late.get(p));
