@@ -30,10 +30,12 @@ export function collectPreflight(c: Context<AppEnv>): Response {
   return c.body(null, 204);
 }
 
-function refused(c: Context<AppEnv>, reason: string, status: 400 | 403 | 413 | 415 | 429, detail?: string) {
+function refused(c: Context<AppEnv>, reason: string, status: 400 | 403 | 413 | 415, detail?: string) {
   logWarn("collect", { outcome: "rejected", status, reason, detail });
   return rejectedReply(c, reason, status);
 }
+
+let lastLimitedLog = Number.NEGATIVE_INFINITY;
 
 /** A JSON post: a JSON or text/plain content type (text/plain needs no preflight), or none. */
 const POSTABLE = /^(application\/json|text\/plain)(;|$)/i;
@@ -57,7 +59,12 @@ export async function receiveCollect(c: Context<AppEnv>): Promise<Response> {
     });
     if (!success) {
       c.header("retry-after", "60");
-      return refused(c, "too many requests", 429);
+      // A flood would write a line per post: one per minute and isolate says it is happening.
+      if (Date.now() - lastLimitedLog > 60_000) {
+        lastLimitedLog = Date.now();
+        logWarn("collect", { outcome: "rejected", status: 429, reason: "too many requests" });
+      }
+      return rejectedReply(c, "too many requests", 429);
     }
   } catch (error) {
     // A limiter that cannot be reached lets the post through: the cap and the schema still hold.
