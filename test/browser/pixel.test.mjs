@@ -9,6 +9,17 @@ import { startWranglerDev, waitFor } from "../node/wrangler-dev.mjs";
 
 const hasChromium = chromiumInstalled("checkout pixel browser test");
 const TOKEN = "c0ffee00c0ffee00c0ffee00c0ffee00";
+/** The ad ids the pixel posts from the preset cookies and landing below, stored as posted. */
+const AD_IDS = {
+  fbp: "fb.1.1700000000200.987654321",
+  fbc: "fb.1.1700000000200.IwAR_browser",
+  gclid: "EAIa_landing",
+  ttclid: "TT_landing",
+  ttp: "ttp_cookie_value",
+  msclkid: "msclk_cookie",
+  landingUrl:
+    "https://relay-test.myshopify.com/products/tee?ttclid=TT_landing&gclid=EAIa_landing&utm_source=ads",
+};
 
 /**
  * A stub of Shopify's lax pixel sandbox: the globals a custom pixel gets (`analytics`, `browser`,
@@ -126,14 +137,7 @@ describe.skipIf(!hasChromium)("the served checkout pixel in a stub of Shopify's 
       orderId: "gid://shopify/OrderIdentity/5500000000000001",
       gaClientId: "GA1.1.987654321.1700000200",
       gaSessionId: "GS2.1.s1747111111$o4$g1$t1747111200$j0$l0$h0",
-      fbp: "fb.1.1700000000200.987654321",
-      fbc: "fb.1.1700000000200.IwAR_browser",
-      gclid: "EAIa_landing",
-      ttclid: "TT_landing",
-      ttp: "ttp_cookie_value",
-      msclkid: "msclk_cookie",
-      landingUrl:
-        "https://relay-test.myshopify.com/products/tee?ttclid=TT_landing&gclid=EAIa_landing&utm_source=ads",
+      ...AD_IDS,
       userAgent: await page.evaluate(() => navigator.userAgent),
       consent: { analytics: true, marketing: true },
     });
@@ -149,14 +153,7 @@ describe.skipIf(!hasChromium)("the served checkout pixel in a stub of Shopify's 
     expect(JSON.parse(rows[0].identifiers).attribution).toEqual({
       gaClientId: "987654321.1700000200",
       gaSessionId: "1747111111",
-      fbp: "fb.1.1700000000200.987654321",
-      fbc: "fb.1.1700000000200.IwAR_browser",
-      gclid: "EAIa_landing",
-      ttclid: "TT_landing",
-      ttp: "ttp_cookie_value",
-      msclkid: "msclk_cookie",
-      landingUrl:
-        "https://relay-test.myshopify.com/products/tee?ttclid=TT_landing&gclid=EAIa_landing&utm_source=ads",
+      ...AD_IDS,
     });
     await page.close();
   }, 60_000);

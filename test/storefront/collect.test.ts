@@ -227,7 +227,7 @@ describe("POST /collect: hostile input is refused and stores nothing", () => {
     const statuses = new Map<number, number>();
     for (let i = 0; i < 1000; i++) {
       const answer = await fetchWith(
-        collectRequest(pixelPost(checkoutToken()), "2001:db8:77:1::" + (i + 1).toString(16)),
+        collectRequest(pixelPost(checkoutToken()), `2001:db8:77:1::${(i + 1).toString(16)}`),
         {
           COLLECT_LIMITER: limiter,
         },
