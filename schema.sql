@@ -112,3 +112,25 @@ CREATE TABLE shop_orders (
   PRIMARY KEY (source, shop, order_id)
 ) WITHOUT ROWID;
 CREATE INDEX shop_orders_placed ON shop_orders (placed_at);
+
+-- Identifiers a browser posted to POST /collect (src/storefront/collect.ts): the Shopify customer-events
+-- pixel on checkout, the WooCommerce thank-you snippet. Keyed by the SHA-256 of the order's browser key
+-- (Shopify's checkout token, WooCommerce's order key: unguessable, known only to the buyer's browser and
+-- the shop's webhook), never the key itself. The consumer merges a row into its purchase at the first
+-- delivery (src/deliver/identifiers.ts), then sets merged_at and drops the row's client data; later
+-- posts for a merged key change nothing. No e-mail, phone, name or address: attribution ids, the
+-- landing URL reduced like the events', consent; the IP address and user agent only until merged, at
+-- most 8 days (the sweep). Rows are deleted RETENTION_DAYS after the first post.
+CREATE TABLE collected_identifiers (
+  shop TEXT NOT NULL,               -- the configured shop the post named (x.myshopify.com, or the WooCommerce site's host)
+  key_hash TEXT NOT NULL,           -- hex SHA-256 of the checkout token / order key (events.payload order.checkoutKey)
+  source TEXT NOT NULL,             -- shopify | woocommerce
+  identifiers TEXT NOT NULL,        -- JSON {attribution: {gaClientId, gaSessionId, fbp, fbc, click ids, landingUrl}, consent}
+  client TEXT NOT NULL DEFAULT '{}', -- JSON {ip, userAgent} of the posting browser, until merged (or 8 days), then {}
+  order_id TEXT,                    -- the order id the browser reported (Shopify's checkout_completed), for reading
+  received_at TEXT NOT NULL,        -- the first post
+  updated_at TEXT NOT NULL,         -- the last post that changed it
+  merged_at TEXT,                   -- when the consumer merged it into its purchase; NULL until then
+  PRIMARY KEY (shop, key_hash)
+) WITHOUT ROWID;
+CREATE INDEX collected_received ON collected_identifiers (received_at);

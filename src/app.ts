@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { isAdminPath, setAdminHeaders } from "./admin/headers";
 import { admin } from "./admin/routes";
@@ -13,6 +13,8 @@ import { orderListings } from "./reconcile/listings";
 import { sources } from "./sources";
 import { adobeChallenge, ioEventsEnabled } from "./sources/magento/challenge";
 import { REFUSAL_STATUS } from "./sources/types";
+import { collectPreflight, receiveCollect } from "./storefront/collect";
+import { pixelSource, scriptResponse, woocommerceSnippetSource } from "./storefront/pixel";
 import { snippetResponse } from "./storefront/snippet";
 
 export const VERSION = "0.1.0";
@@ -87,10 +89,28 @@ app.get("/snippet.js", (c) => {
   return snippetResponse(c.req.header("if-none-match"), measurementId);
 });
 
+/** The checkout pixel and the WooCommerce thank-you snippet, with this Worker's /collect filled in. */
+function collectScripts(c: Context<AppEnv>) {
+  const loaded = c.var.settings;
+  const measurementId = loaded.ok ? loaded.value.GA4_MEASUREMENT_ID : undefined;
+  const collectUrl = `${new URL(c.req.url).origin}/collect`;
+  return {
+    shopify: pixelSource(collectUrl, measurementId),
+    woocommerce: woocommerceSnippetSource(collectUrl, measurementId),
+  };
+}
+
+app.options("/collect", collectPreflight);
+app.post("/collect", receiveCollect);
+app.get("/pixel.js", (c) => scriptResponse(collectScripts(c).shopify));
+app.get("/collect/woocommerce.js", (c) => scriptResponse(collectScripts(c).woocommerce));
+app.all("/collect", (c) => rejectedReply(c, "use POST", 405));
+
 // The admin's source filter offers the sources ready to take webhooks; admin/ cannot read sources/.
 app.use("/admin/*", async (c, next) => {
   const loaded = c.var.settings;
   if (loaded.ok) c.set("readySources", readySources(loaded.value));
+  c.set("collectScripts", collectScripts(c));
   await next();
 });
 app.route("/admin", admin);

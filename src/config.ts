@@ -87,6 +87,8 @@ const positiveInt = (fallback: number) =>
     });
 
 export const DEFAULT_META_API_VERSION = "v26.0";
+/** The longest IDENTIFIER_WAIT_SECONDS: shorter than the sweep's 10 minutes before an event counts as stranded. */
+export const MAX_IDENTIFIER_WAIT_SECONDS = 300;
 
 const SOURCE_NAMES = ["shopify", "woocommerce", "magento"] as const;
 /** One id template per source (see src/lib/id-template.ts). */
@@ -380,6 +382,27 @@ const ConfigSchema = z.object({
   MICROSOFT_EVENT_ID: idTemplates(ORDER_ID_DEFAULTS, ORDER_ID_PLACEHOLDERS, ORDER_ID_PLACEHOLDERS),
   MICROSOFT_CONSENT_POLICY_DENIED: z.enum(["skip", "send"]).optional().default("skip"),
   MICROSOFT_CONSENT_POLICY_UNKNOWN: z.enum(["send", "skip"]).optional().default("send"),
+  /**
+   * How long a purchase waits before its first delivery, for the identifiers its buyer's browser posts
+   * to /collect (the checkout pixel), when its shop has used the pixel in the last day and nothing was
+   * posted for it yet; 0 turns the wait off. The Queue's own delay; at most 300 s, well inside the
+   * sweep's 10 minutes before it takes an event as stranded.
+   */
+  IDENTIFIER_WAIT_SECONDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return 60;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > MAX_IDENTIFIER_WAIT_SECONDS) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a whole number of seconds from 0 to ${MAX_IDENTIFIER_WAIT_SECONDS}`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -435,5 +458,7 @@ export type AppEnv = {
     settings: ConfigResult;
     /** Under /admin only: the sources whose settings are complete (src/app.ts), for the source filter. */
     readySources?: string[];
+    /** Under /admin only: the checkout pixel and the WooCommerce snippet to paste (src/app.ts), for /admin/pixel. */
+    collectScripts?: { shopify: string; woocommerce: string };
   };
 };

@@ -258,7 +258,8 @@ export function withoutClock(body) {
   // A batch body's events: `data: [...]` (Meta, TikTok, Pinterest, Snapchat, Microsoft) or Reddit's `data.events`.
   const entries = Array.isArray(copy?.data) ? copy.data : (copy?.data?.events ?? []);
   for (const entry of entries) {
-    for (const field of ["event_time", "eventTime", "event_at"]) if (field in entry) entry[field] = `<${field}>`;
+    for (const field of ["event_time", "eventTime", "event_at"])
+      if (field in entry) entry[field] = `<${field}>`;
   }
   return copy;
 }

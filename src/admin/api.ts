@@ -7,6 +7,7 @@ import { EventFilter, eventStory, listEvents } from "../store/admin-queries";
 import { adminStats } from "../store/admin-stats";
 import { recentRejections } from "../store/recent-rejections";
 import { type AdminEnv, requireAdmin } from "./auth";
+import { IdentifiersQuery, identifierCoverageSince } from "./identifiers";
 import { CoverageQuery, ReconcileRequest, reconcileNow, settingsOf } from "./reconcile";
 import { REPLAY_HOW, ReplayRequest, replayDeliveries } from "./replay";
 import { jsonOf } from "./request-body";
@@ -57,6 +58,12 @@ adminApi.post("/reconcile", async (c) => {
   const request = ReconcileRequest.safeParse(body.ok ? body.value : {});
   if (!request.success) return rejectedReply(c, issueText(request.error.issues[0]), 400);
   return c.json({ sources: await reconcileNow(c, "api", request.data.sources) });
+});
+
+adminApi.get("/identifiers", async (c) => {
+  const query = IdentifiersQuery.safeParse(c.req.query());
+  if (!query.success) return rejectedReply(c, issueText(query.error.issues[0]), 400);
+  return c.json({ days: await identifierCoverageSince(c.env.DB, query.data.days, Date.now()) });
 });
 
 adminApi.get("/coverage", async (c) => {

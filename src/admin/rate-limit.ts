@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { clientNetwork } from "../lib/client-network";
 import { hmacSha256 } from "../lib/crypto";
 import { errorText } from "../lib/errors";
 import { logError, logWarn } from "../lib/log";
@@ -7,20 +8,9 @@ import type { AdminEnv } from "./env";
 /** Both limiters count per 60 s (wrangler.toml): a refused caller may try again after that. */
 export const RETRY_AFTER_SECONDS = 60;
 
-export type AttemptKind = "login" | "bearer";
+export { clientNetwork };
 
-/** An IPv6 client usually holds a whole /64: counted as one, or each address would get its own budget. */
-export function clientNetwork(ip: string): string {
-  if (!ip.includes(":")) return ip;
-  const [head, tail = ""] = ip.toLowerCase().split("::");
-  const groups = (part: string) => (part ? part.split(":") : []);
-  const missing = 8 - groups(head).length - groups(tail).length;
-  const full = [...groups(head), ...Array(Math.max(missing, 0)).fill("0"), ...groups(tail)];
-  return `${full
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ""))
-    .join(":")}::/64`;
-}
+export type AttemptKind = "login" | "bearer";
 
 /**
  * The caller as the limiter and the logs see it: an HMAC of its network under ADMIN_TOKEN,

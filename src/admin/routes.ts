@@ -9,8 +9,10 @@ import { recentRejections } from "../store/recent-rejections";
 import { adminApi } from "./api";
 import { type AdminEnv, adminEnabled, checkToken, foreignOrigin, requireAdmin } from "./auth";
 import { adminHeaders } from "./headers";
+import { identifierCoverageSince } from "./identifiers";
 import { withModeBanner } from "./modes";
 import { coveragePage, uncoveredPage } from "./pages/coverage-page";
+import { identifiersPage, pixelPage } from "./pages/identifiers-page";
 import { statusPage } from "./pages/status-page";
 import { storyPage } from "./pages/story-page";
 import { CoverageQuery, reconcileNow, settingsOf } from "./reconcile";
@@ -118,3 +120,10 @@ admin.post("/reconcile", page, async (c) => {
   const recovered = summaries.reduce((n, s) => n + s.recovered, 0);
   return c.redirect(`/admin/coverage?recovered=${recovered}`, 303);
 });
+
+admin.get("/identifiers", page, async (c) => {
+  const days = await identifierCoverageSince(c.env.DB, 14, Date.now());
+  return c.html(identifiersPage(days));
+});
+
+admin.get("/pixel", page, (c) => c.html(pixelPage(c.var.collectScripts)));

@@ -21,6 +21,7 @@ import {
   recordedStatus,
   recordOutcomes,
 } from "../store/ledger";
+import { mergeCollectedIdentifiers } from "./identifiers";
 import { retryDelaySeconds } from "./retry-policy";
 
 /** The dead-letter queue's name ends with this; its consumer records dead letters. */
@@ -176,6 +177,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
     now,
   );
   const { claimed, events, unreadable } = claim;
+  await mergeCollectedIdentifiers(env.DB, events, now);
   const stored = (eventId: string) => claim.ledgers.has(eventId);
   const others = othersOf(claim, destinations);
   // Every request is kept (redacted) with its answer for the order's story; a dry run sends none.

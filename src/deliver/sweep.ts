@@ -2,6 +2,7 @@ import { loadConfig } from "../config";
 import { DESTINATIONS } from "../destinations/registry";
 import { logError, logInfo } from "../lib/log";
 import { queueMessageOf } from "../model/queue-message";
+import { purgeCollected } from "../store/collected";
 import { clearEnqueueError, purgeEvents, strandedEventIds } from "../store/events";
 
 /** An event this old with no delivery rows never reached the consumer. */
@@ -29,7 +30,13 @@ export async function sweepOutbox(controller: ScheduledController, env: Env): Pr
 export async function sweep(
   env: Env,
   now: number,
-): Promise<{ requeued: number; purged: number; clientCleared: number }> {
+): Promise<{
+  requeued: number;
+  purged: number;
+  clientCleared: number;
+  collectedPurged?: number;
+  collectedClientCleared?: number;
+}> {
   const loaded = loadConfig(env);
   if (!loaded.ok) {
     logError("sweep skipped: configuration invalid", { problems: loaded.reason });
@@ -56,7 +63,15 @@ export async function sweep(
   const cutoff = new Date(now - config.RETENTION_DAYS * 86_400_000).toISOString();
   const clientCutoff = new Date(now - CLIENT_DATA_MAX_AGE_MS).toISOString();
   const { purged, clientCleared } = await purgeEvents(db, cutoff, clientCutoff, SWEEP_LIMIT);
-  const result = { requeued: ids.length, purged, clientCleared };
+  // What browsers posted to /collect: the same retention, and client data no purchase took kept as long.
+  const collected = await purgeCollected(db, cutoff, clientCutoff);
+  const result = {
+    requeued: ids.length,
+    purged,
+    clientCleared,
+    collectedPurged: collected.purged,
+    collectedClientCleared: collected.clientCleared,
+  };
   logInfo("sweep", result);
   return result;
 }

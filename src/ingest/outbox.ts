@@ -7,6 +7,7 @@ import { queueMessageOf } from "../model/queue-message";
 import { EVENT, type EventStatus } from "../model/statuses";
 import type { NormalizedEvent, Reversal, WebhookMeta } from "../sources/types";
 import { insertEvents, markEnqueueError, recordedIds } from "../store/events";
+import { identifierWaits } from "./identifier-wait";
 import { withPurchaseNumbers } from "./purchase-numbers";
 import { resolveReversals } from "./reversals";
 
@@ -116,7 +117,16 @@ export async function ingestEvents(
   let queued = true;
   if (winners.length) {
     try {
-      await env.EVENTS_QUEUE.sendBatch(winners.map((e) => queueMessageOf(e.id)));
+      // A purchase may wait for the identifiers its checkout pixel posts (reconciliation's are late anyway).
+      const waits = meta.recoveredAt
+        ? new Map<string, number>()
+        : await identifierWaits(env, config, winners);
+      await env.EVENTS_QUEUE.sendBatch(
+        winners.map((e) => {
+          const delaySeconds = waits.get(e.id);
+          return delaySeconds ? { ...queueMessageOf(e.id), delaySeconds } : queueMessageOf(e.id);
+        }),
+      );
     } catch (error) {
       queued = false;
       const reason = errorText(error);

@@ -95,6 +95,14 @@ export const CommerceEvent = z.object({
     discount: Money,
     coupon: z.string().optional(),
     items: z.array(Item),
+    /**
+     * Hex SHA-256 of the key the buyer's browser knows the order by (Shopify's `checkout_token`,
+     * WooCommerce's `order_key`): what joins identifiers posted to /collect. Never the key itself.
+     */
+    checkoutKey: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
   }),
   refund: z
     .object({
@@ -159,6 +167,11 @@ export const CommerceEvent = z.object({
       analytics: ConsentState.optional(),
     })
     .default({}),
+  /**
+   * Where each identifier came from, once the consumer merged what a browser posted to /collect
+   * (src/model/identifiers.ts): `order`, `pixel` or `fallback`. Absent: nothing was posted for it.
+   */
+  identifiers: z.record(z.string(), z.enum(["order", "pixel", "fallback"])).optional(),
 });
 export type CommerceEvent = z.infer<typeof CommerceEvent>;
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { clientNetwork } from "../../src/admin/rate-limit";
 import { timingSafeEqualText } from "../../src/lib/crypto";
 import { SHOP, shopifyOrder } from "../fixtures/shopify";
-import { fetchWith, putLedgerEntry, recordingQueue, shopifyRequest } from "../helpers";
+import { awayFromWindowEdge, fetchWith, putLedgerEntry, recordingQueue, shopifyRequest } from "../helpers";
 import {
   ADMIN_TOKEN,
   BASE,
@@ -31,15 +31,6 @@ const loginRequest = (token: string, ip: string, headers: Record<string, string>
 function paddedForm(fields: Record<string, string>, size: number): string {
   const head = `${new URLSearchParams(fields)}&pad=`;
   return head + "a".repeat(size - head.length);
-}
-
-/**
- * The limiters count per 60 s window; a test that counts up to a limit starts well inside one,
- * or the window could turn over half way and reset the count.
- */
-async function awayFromWindowEdge(): Promise<void> {
-  const into = Date.now() % 60_000;
-  if (into > 54_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - into + 200));
 }
 
 describe("admin bodies are capped at 16 KB (413)", () => {

@@ -78,6 +78,16 @@ describe("outbox sweep", () => {
       .slice(before)
       .filter((l) => l.includes('"msg":"sweep"'))
       .map((l) => JSON.parse(l));
-    expect(sweeps).toEqual([{ level: "info", msg: "sweep", requeued: 1, purged: 0, clientCleared: 0 }]);
+    expect(sweeps).toEqual([
+      {
+        level: "info",
+        msg: "sweep",
+        requeued: 1,
+        purged: 0,
+        clientCleared: 0,
+        collectedPurged: 0,
+        collectedClientCleared: 0,
+      },
+    ]);
   });
 });

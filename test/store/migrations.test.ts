@@ -69,6 +69,7 @@ describe("D1 migrations", () => {
     const expected = await schemaOf(env.SCHEMA_FROM_FILE);
     expect(Object.keys(expected)).toEqual([
       "admin_sessions",
+      "collected_identifiers",
       "events",
       "reconcile_state",
       "shop_orders",

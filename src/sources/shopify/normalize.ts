@@ -1,4 +1,5 @@
 import type { Config } from "../../config";
+import { checkoutKeyHash } from "../../lib/checkout-key";
 import { compareMoney, money, multiplyMoney, subtractMoney, sumMoney } from "../../lib/money";
 import { type CommerceEvent, eventId, type Item } from "../../model/commerce-event";
 import { clientOf } from "../client";
@@ -112,6 +113,7 @@ async function baseOf(order: ShopifyOrder, shop: string, config: Config) {
       discount: pick(order.total_discounts_set, order.total_discounts, currency),
       coupon: codes.length ? codes.join(",") : undefined,
       items,
+      checkoutKey: await checkoutKeyHash("shopify", order.checkout_token),
     },
     identity,
     client: clientOf(config, {

@@ -135,6 +135,8 @@ export const ShopifyOrder = z.object({
   phone: Str,
   browser_ip: Str,
   landing_site: Str,
+  /** What the customer-events pixel sees as `checkout.token`: joins what it posted to /collect. */
+  checkout_token: Str,
   client_details: z.object({ browser_ip: Str, user_agent: Str }).nullish(),
   note_attributes: z
     .array(

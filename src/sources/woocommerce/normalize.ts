@@ -1,4 +1,5 @@
 import type { Config } from "../../config";
+import { checkoutKeyHash } from "../../lib/checkout-key";
 import { absMoney, compareMoney, money, subtractMoney, sumMoney } from "../../lib/money";
 import { type CommerceEvent, eventId, type Item } from "../../model/commerce-event";
 import { clientOf } from "../client";
@@ -104,6 +105,7 @@ async function baseOf(order: WooOrder, shop: string, config: Config): Promise<Or
       discount: money(order.discount_total),
       coupon: codes.length ? codes.join(",") : undefined,
       items: order.line_items.map(toItem),
+      checkoutKey: await checkoutKeyHash("woocommerce", order.order_key),
     },
     identity,
     client: clientOf(config, {

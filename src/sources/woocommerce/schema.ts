@@ -51,6 +51,8 @@ export const WooOrder = z.object({
   shipping_total: Amount,
   discount_total: Amount,
   customer_id: Id.nullish(),
+  /** `wc_order_…`, also on the thank-you page's URL: joins what its snippet posted to /collect. */
+  order_key: Str,
   customer_ip_address: Str,
   customer_user_agent: Str,
   billing: z
