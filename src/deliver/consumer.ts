@@ -12,7 +12,7 @@ import type { CommerceEvent } from "../model/commerce-event";
 import { type Pair, PairMap } from "../model/keys";
 import { QueueMessage } from "../model/queue-message";
 import type { DeliveryOutcome } from "../model/statuses";
-import { isFinal, OUTCOME, STATUS } from "../model/statuses";
+import { isFinal, OUTCOME } from "../model/statuses";
 import {
   type Claimed,
   claimDeliveries,

@@ -1,5 +1,5 @@
 import { type CommerceEvent, readStoredEvent } from "../model/commerce-event";
-import { type Pair, PairMap } from "../model/keys";
+import type { Pair } from "../model/keys";
 import { EXCHANGE_LIMITS, type Exchange, type Ledger, type LedgerEntry, readLedger } from "../model/ledger";
 import {
   type DeliveryOutcome,

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { clientNetwork } from "../../src/admin/rate-limit";
