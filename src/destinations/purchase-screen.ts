@@ -15,14 +15,20 @@ export type ScreenRules = {
   label: string;
   datedWindow: Destination["datedWindow"];
   consent: (consent: CommerceEvent["consent"], config: Config) => ConsentDecision;
-  /** The setting that puts the platform in test mode, when it has one and it is set. */
+  /**
+   * Where TEST_ORDERS=debug sends a test order: true when the platform's test mode is on (or, like
+   * Snapchat's validate endpoint, needs nothing more); false names `testSetting` in the reason.
+   */
   testMode: (config: Config) => boolean;
+  /** The setting that turns the test mode on; none when the platform has no test mode. */
+  testSetting?: string;
 };
 
 /**
  * Test orders (TEST_ORDERS; `debug` needs the platform's test mode), refunds (the platform has no
  * refund event: `skipped`), consent (the destination's policies) and age (past the platform's
- * window: `expired`), in that order, as Meta applies them.
+ * window: `expired`), in that order, as Meta applies them. Every destination but GA4 and Meta
+ * screens its events here, directly or through `prepareEvents` (./prepare.ts).
  */
 export function screenPurchase(
   event: CommerceEvent,
@@ -34,7 +40,11 @@ export function screenPurchase(
   const policy = testOrderPolicy(event, rules.name, config);
   if (!policy.send) return skip(policy.reason);
   if (policy.debug && !rules.testMode(config)) {
-    return skip(`test order: TEST_ORDERS is debug but ${rules.label}'s test mode is not set`);
+    return skip(
+      rules.testSetting
+        ? `test order: TEST_ORDERS is debug but ${rules.testSetting} is not set`
+        : `test order: TEST_ORDERS is debug but ${rules.label} has no test mode`,
+    );
   }
   if (event.kind === "refund") return skip(`${rules.label} has no refund event`);
   const consent = rules.consent(event.consent, config);

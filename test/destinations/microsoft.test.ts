@@ -138,7 +138,7 @@ describe("microsoft.deliver", () => {
     });
     expect(outcomes.get(testOrder.id)).toEqual({
       status: "skipped",
-      reason: "test order: TEST_ORDERS is debug but Microsoft Advertising's test mode is not set",
+      reason: "test order: TEST_ORDERS is debug but Microsoft Advertising has no test mode",
     });
     expect(outcomes.get(old.id)).toEqual({ status: "expired", reason: "event time is more than 7 days old" });
   });

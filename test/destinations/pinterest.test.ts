@@ -188,7 +188,7 @@ describe("pinterest.deliver", () => {
       status: "skipped",
       reason: "Pinterest has no refund event",
     });
-    expect(outcomes.get(old.id)).toEqual({ status: "expired", reason: "event_time is more than 7 days old" });
+    expect(outcomes.get(old.id)).toEqual({ status: "expired", reason: "event time is more than 7 days old" });
     expect(outcomes.get(denied.id)).toEqual({
       status: "skipped",
       reason: "consent denied (PINTEREST_CONSENT_POLICY_DENIED=skip)",

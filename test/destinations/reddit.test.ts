@@ -135,7 +135,7 @@ describe("reddit.deliver", () => {
     const without = await reddit.deliver([testOrder], testConfig({ ...REDDIT, TEST_ORDERS: "debug" }), NOW);
     expect(without.get(testOrder.id)).toEqual({
       status: "skipped",
-      reason: "test order: TEST_ORDERS is debug but Reddit's test mode is not set",
+      reason: "test order: TEST_ORDERS is debug but REDDIT_TEST_ID is not set",
     });
     await reddit.deliver(
       [testOrder],

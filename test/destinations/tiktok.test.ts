@@ -166,7 +166,7 @@ describe("tiktok.deliver", () => {
       transport,
     );
     expect(outcomes.get(fullRefund.id)).toEqual({ status: "skipped", reason: "TikTok has no refund event" });
-    expect(outcomes.get(old.id)).toEqual({ status: "expired", reason: "event_time is more than 7 days old" });
+    expect(outcomes.get(old.id)).toEqual({ status: "expired", reason: "event time is more than 7 days old" });
     expect(outcomes.get(denied.id)).toEqual({
       status: "skipped",
       reason: "consent denied (TIKTOK_CONSENT_POLICY_DENIED=skip)",

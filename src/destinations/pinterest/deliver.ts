@@ -1,8 +1,8 @@
 import type { Config } from "../../config";
-import type { CommerceEvent } from "../../model/commerce-event";
+import { marketingConsentDecision } from "../consent";
 import { liveTransport } from "../http";
 import { inBatches, prepareEvents } from "../prepare";
-import { testOrderPolicy } from "../test-orders";
+import type { ScreenRules } from "../purchase-screen";
 import { type Destination, missingSettings } from "../types";
 import { toPinterestEvent } from "./payload";
 import { sendBatch } from "./send-batch";
@@ -17,23 +17,29 @@ export function pinterestEnabled(config: Config): boolean {
   return Boolean(config.PINTEREST_AD_ACCOUNT_ID && config.PINTEREST_ACCESS_TOKEN);
 }
 
-/** Why an event is not sent to Pinterest, or undefined when it is. */
-function skipReason(event: CommerceEvent, config: Config): string | undefined {
-  const policy = testOrderPolicy(event, "pinterest", config);
-  if (!policy.send) return policy.reason;
-  if (policy.debug && !config.PINTEREST_TEST) {
-    return "test order: TEST_ORDERS is debug but PINTEREST_TEST is off";
-  }
-  if (event.kind === "refund") return "Pinterest has no refund event";
-  return undefined;
-}
+const datedWindow = { ms: MAX_AGE_DAYS * DAY_MS, text: `${MAX_AGE_DAYS} days`, whose: "Pinterest's window" };
+
+/** Test orders, refunds (none at Pinterest), consent and age, screened before a payload is built. */
+const rules: ScreenRules = {
+  name: "pinterest",
+  label: "Pinterest",
+  datedWindow,
+  consent: (consent, config) =>
+    marketingConsentDecision(consent, {
+      denied: config.PINTEREST_CONSENT_POLICY_DENIED,
+      unknown: config.PINTEREST_CONSENT_POLICY_UNKNOWN,
+      prefix: "PINTEREST",
+    }),
+  testMode: (config) => config.PINTEREST_TEST,
+  testSetting: "PINTEREST_TEST",
+};
 
 /** One request per batch of up to 1,000 checkout events; refunds, stale and refused events never leave. */
 export const pinterest: Destination = {
   name: "pinterest",
   label: "Pinterest",
   enabled: pinterestEnabled,
-  datedWindow: { ms: MAX_AGE_DAYS * DAY_MS, text: `${MAX_AGE_DAYS} days`, whose: "Pinterest's window" },
+  datedWindow,
   health: (config) =>
     pinterestEnabled(config)
       ? { apiVersion: "v5", adAccountId: config.PINTEREST_AD_ACCOUNT_ID, test: config.PINTEREST_TEST }
@@ -51,13 +57,8 @@ export const pinterest: Destination = {
     }),
   }),
   async deliver(events, config, now, transport = liveTransport) {
-    const { outcomes, ready } = prepareEvents(events, now, {
-      skipReason: (event) => skipReason(event, config),
-      consent: {
-        denied: config.PINTEREST_CONSENT_POLICY_DENIED,
-        unknown: config.PINTEREST_CONSENT_POLICY_UNKNOWN,
-        prefix: "PINTEREST",
-      },
+    const { outcomes, ready } = prepareEvents(events, config, now, {
+      rules,
       build: (event, limited) => {
         const built = toPinterestEvent(event, config);
         // Limited Data Processing: Pinterest's opt_out_type "LDP".
@@ -65,8 +66,6 @@ export const pinterest: Destination = {
           ? { ...built, custom_data: { ...built.custom_data, opt_out_type: "LDP" as const } }
           : built;
       },
-      eventTime: (data) => data.event_time,
-      maxAgeDays: MAX_AGE_DAYS,
       refusal: (data) => {
         const check = validatePinterestEvent(data);
         return check.ok ? undefined : check.reason;

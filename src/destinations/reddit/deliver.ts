@@ -33,6 +33,7 @@ const rules: ScreenRules = {
       prefix: "REDDIT",
     }),
   testMode: (config) => Boolean(config.REDDIT_TEST_ID),
+  testSetting: "REDDIT_TEST_ID",
 };
 
 /** A 400 rejects the whole batch for its invalid events ("None were processed"): halving isolates them. */

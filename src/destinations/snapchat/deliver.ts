@@ -36,6 +36,7 @@ const rules: ScreenRules = {
     }),
   // A test order in TEST_ORDERS=debug goes to the Test Event Tool, which needs nothing more.
   testMode: () => true,
+  testSetting: "SNAPCHAT_TEST",
 };
 
 /** A 400 about the events themselves: one is bad, so halving isolates it (Snap does not say which). */

@@ -1,8 +1,8 @@
 import type { Config } from "../../config";
-import type { CommerceEvent } from "../../model/commerce-event";
+import { marketingConsentDecision } from "../consent";
 import { liveTransport } from "../http";
 import { inBatches, prepareEvents } from "../prepare";
-import { testOrderPolicy } from "../test-orders";
+import type { ScreenRules } from "../purchase-screen";
 import { type Destination, missingSettings } from "../types";
 import { toTikTokEvent } from "./payload";
 import { sendBatch } from "./send-batch";
@@ -19,23 +19,29 @@ export function tiktokEnabled(config: Config): boolean {
   return Boolean(config.TIKTOK_PIXEL_CODE && config.TIKTOK_ACCESS_TOKEN);
 }
 
-/** Why an event is not sent to TikTok, or undefined when it is. */
-function skipReason(event: CommerceEvent, config: Config): string | undefined {
-  const policy = testOrderPolicy(event, "tiktok", config);
-  if (!policy.send) return policy.reason;
-  if (policy.debug && !config.TIKTOK_TEST_EVENT_CODE) {
-    return "test order: TEST_ORDERS is debug but TIKTOK_TEST_EVENT_CODE is not set";
-  }
-  if (event.kind === "refund") return "TikTok has no refund event";
-  return undefined;
-}
+const datedWindow = { ms: MAX_AGE_DAYS * DAY_MS, text: `${MAX_AGE_DAYS} days`, whose: "TikTok's window" };
+
+/** Test orders, refunds (none at TikTok), consent and age, screened before a payload is built. */
+const rules: ScreenRules = {
+  name: "tiktok",
+  label: "TikTok",
+  datedWindow,
+  consent: (consent, config) =>
+    marketingConsentDecision(consent, {
+      denied: config.TIKTOK_CONSENT_POLICY_DENIED,
+      unknown: config.TIKTOK_CONSENT_POLICY_UNKNOWN,
+      prefix: "TIKTOK",
+    }),
+  testMode: (config) => Boolean(config.TIKTOK_TEST_EVENT_CODE),
+  testSetting: "TIKTOK_TEST_EVENT_CODE",
+};
 
 /** One request per batch of up to 1,000 Purchase events; refunds, stale and refused events never leave. */
 export const tiktok: Destination = {
   name: "tiktok",
   label: "TikTok",
   enabled: tiktokEnabled,
-  datedWindow: { ms: MAX_AGE_DAYS * DAY_MS, text: `${MAX_AGE_DAYS} days`, whose: "TikTok's window" },
+  datedWindow,
   health: (config) =>
     tiktokEnabled(config)
       ? { apiVersion: "v1.3", testEvents: Boolean(config.TIKTOK_TEST_EVENT_CODE) }
@@ -49,19 +55,12 @@ export const tiktok: Destination = {
     body: JSON.stringify({ code: 0, message: "OK", request_id: "dry-run", data: {} }),
   }),
   async deliver(events, config, now, transport = liveTransport) {
-    const { outcomes, ready } = prepareEvents(events, now, {
-      skipReason: (event) => skipReason(event, config),
-      consent: {
-        denied: config.TIKTOK_CONSENT_POLICY_DENIED,
-        unknown: config.TIKTOK_CONSENT_POLICY_UNKNOWN,
-        prefix: "TIKTOK",
-      },
+    const { outcomes, ready } = prepareEvents(events, config, now, {
+      rules,
       build: (event, limited) => {
         const built = toTikTokEvent(event, config);
         return limited ? { ...built, limited_data_use: true as const } : built;
       },
-      eventTime: (data) => data.event_time,
-      maxAgeDays: MAX_AGE_DAYS,
     });
     await inBatches(ready, MAX_BATCH, (batch) => sendBatch(batch, config, now, outcomes, transport));
     return outcomes;
