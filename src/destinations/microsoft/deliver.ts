@@ -1,10 +1,9 @@
 import type { Config } from "../../config";
-import { logError } from "../../lib/log";
 import type { DeliveryOutcome } from "../../model/statuses";
 import { marketingConsentDecision } from "../consent";
-import { sendHalving } from "../halving";
-import { type HttpAnswer, liveTransport, type Transport } from "../http";
+import { liveTransport, type Transport } from "../http";
 import { type ScreenRules, screenPurchase } from "../purchase-screen";
+import { sendBatchByStatus } from "../send-by-status";
 import { type Destination, missingSettings } from "../types";
 import { classifyUetResponse, rejectsTheToken } from "./classify";
 import { toUetEvent } from "./payload";
@@ -40,46 +39,27 @@ const rules: ScreenRules = {
   testMode: () => false,
 };
 
-/**
- * With continueOnValidationError false, one invalid event refuses the request (a 400): halving
- * isolates it, as for Meta.
- */
-const rejectsAnEvent = (answer: HttpAnswer) => answer.kind === "response" && answer.status === 400;
-
-async function sendBatch(batch: Ready[], config: Config, now: Date, transport: Transport) {
-  const outcomes = new Map<string, DeliveryOutcome>();
-  const url = `${config.MICROSOFT_UET_ENDPOINT}/v1/${encodeURIComponent(config.MICROSOFT_UET_TAG_ID ?? "")}/events`;
-  await sendHalving(
+// With continueOnValidationError false, one invalid event refuses the request (a 400): halving
+// isolates it, as for Meta.
+const sendBatch = (batch: Ready[], config: Config, now: Date, transport: Transport) =>
+  sendBatchByStatus(
     batch,
-    (part) =>
-      transport(
-        {
-          destination: "microsoft",
-          url,
-          body: { data: part.map((r) => r.data), continueOnValidationError: false },
-          eventIds: part.map((r) => r.id),
-          headers: { authorization: `Bearer ${config.MICROSOFT_UET_ACCESS_TOKEN}` },
-        },
-        config.DESTINATION_TIMEOUT_MS,
-      ),
-    rejectsAnEvent,
-    (part, answer) => {
-      if (rejectsTheToken(answer)) {
-        logError(
-          "Microsoft UET rejected the access token: the owner must replace MICROSOFT_UET_ACCESS_TOKEN",
-          {
-            destination: "microsoft",
-            httpStatus: answer.kind === "response" ? answer.status : undefined,
-            events: part.length,
-          },
-        );
-      }
-      const outcome = classifyUetResponse(answer, now);
-      for (const { id } of part) outcomes.set(id, outcome);
+    {
+      destination: "microsoft",
+      label: "Microsoft UET",
+      request: (data) => ({
+        url: `${config.MICROSOFT_UET_ENDPOINT}/v1/${encodeURIComponent(config.MICROSOFT_UET_TAG_ID ?? "")}/events`,
+        body: { data, continueOnValidationError: false },
+        headers: { authorization: `Bearer ${config.MICROSOFT_UET_ACCESS_TOKEN}` },
+      }),
+      classify: classifyUetResponse,
+      rejectsTheToken,
+      tokenSetting: "MICROSOFT_UET_ACCESS_TOKEN",
     },
+    config,
+    now,
+    transport,
   );
-  return outcomes;
-}
 
 /** One request per batch of up to 1,000 purchases; refunds, stale and refused-consent events never leave. */
 export const microsoft: Destination = {

@@ -1,11 +1,10 @@
 import type { Config } from "../../config";
 import { withoutUndefined } from "../../lib/defined";
-import { logError } from "../../lib/log";
 import type { DeliveryOutcome } from "../../model/statuses";
 import { marketingConsentDecision } from "../consent";
-import { sendHalving } from "../halving";
-import { type HttpAnswer, liveTransport, type Transport } from "../http";
+import { liveTransport, type Transport } from "../http";
 import { type ScreenRules, screenPurchase } from "../purchase-screen";
+import { sendBatchByStatus } from "../send-by-status";
 import { type Destination, missingSettings } from "../types";
 import { classifyRedditResponse, rejectsTheToken } from "./classify";
 import { toRedditEvent } from "./payload";
@@ -36,47 +35,32 @@ const rules: ScreenRules = {
   testSetting: "REDDIT_TEST_ID",
 };
 
-/** A 400 rejects the whole batch for its invalid events ("None were processed"): halving isolates them. */
-const rejectsAnEvent = (answer: HttpAnswer) => answer.kind === "response" && answer.status === 400;
-
-async function sendBatch(
+const sendBatch = (
   batch: Ready[],
   testId: string | undefined,
   config: Config,
   now: Date,
   transport: Transport,
-) {
-  const outcomes = new Map<string, DeliveryOutcome>();
-  const url = `${config.REDDIT_ENDPOINT}/api/v3/pixels/${encodeURIComponent(config.REDDIT_PIXEL_ID ?? "")}/conversion_events`;
-  await sendHalving(
+) =>
+  sendBatchByStatus(
     batch,
-    (part) =>
-      transport(
-        {
-          destination: "reddit",
-          url,
-          body: { data: withoutUndefined({ test_id: testId, events: part.map((r) => r.data) }) },
-          eventIds: part.map((r) => r.id),
-          headers: { authorization: `Bearer ${config.REDDIT_ACCESS_TOKEN}` },
-          eventsAt: ["data", "events"],
-        },
-        config.DESTINATION_TIMEOUT_MS,
-      ),
-    rejectsAnEvent,
-    (part, answer) => {
-      if (rejectsTheToken(answer)) {
-        logError("Reddit rejected the access token: the owner must replace REDDIT_ACCESS_TOKEN", {
-          destination: "reddit",
-          httpStatus: 401,
-          events: part.length,
-        });
-      }
-      const outcome = classifyRedditResponse(answer, now);
-      for (const { id } of part) outcomes.set(id, outcome);
+    {
+      destination: "reddit",
+      label: "Reddit",
+      request: (events) => ({
+        url: `${config.REDDIT_ENDPOINT}/api/v3/pixels/${encodeURIComponent(config.REDDIT_PIXEL_ID ?? "")}/conversion_events`,
+        body: { data: withoutUndefined({ test_id: testId, events }) },
+        headers: { authorization: `Bearer ${config.REDDIT_ACCESS_TOKEN}` },
+        eventsAt: ["data", "events"],
+      }),
+      classify: classifyRedditResponse,
+      rejectsTheToken,
+      tokenSetting: "REDDIT_ACCESS_TOKEN",
     },
+    config,
+    now,
+    transport,
   );
-  return outcomes;
-}
 
 /** One request per batch of up to 1,000 PURCHASE events; refunds, stale and refused-consent events never leave. */
 export const reddit: Destination = {

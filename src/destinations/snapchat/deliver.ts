@@ -1,10 +1,9 @@
 import type { Config } from "../../config";
-import { logError } from "../../lib/log";
 import type { DeliveryOutcome } from "../../model/statuses";
 import { marketingConsentDecision } from "../consent";
-import { sendHalving } from "../halving";
-import { type HttpAnswer, liveTransport, type Transport } from "../http";
+import { liveTransport, type Transport } from "../http";
 import { type ScreenRules, screenPurchase } from "../purchase-screen";
+import { sendBatchByStatus } from "../send-by-status";
 import { type Destination, missingSettings } from "../types";
 import { classifySnapResponse, rejectsTheToken } from "./classify";
 import { toSnapEvent } from "./payload";
@@ -39,41 +38,25 @@ const rules: ScreenRules = {
   testSetting: "SNAPCHAT_TEST",
 };
 
-/** A 400 about the events themselves: one is bad, so halving isolates it (Snap does not say which). */
-const rejectsAnEvent = (answer: HttpAnswer) => answer.kind === "response" && answer.status === 400;
-
-async function sendBatch(batch: Ready[], test: boolean, config: Config, now: Date, transport: Transport) {
-  const outcomes = new Map<string, DeliveryOutcome>();
-  // The token goes in the query string, where Snap's docs put it; URLs are never logged or recorded.
-  const path = test ? "events/validate" : "events";
-  const url = `${config.SNAPCHAT_ENDPOINT}/v3/${encodeURIComponent(config.SNAPCHAT_PIXEL_ID ?? "")}/${path}?access_token=${encodeURIComponent(config.SNAPCHAT_ACCESS_TOKEN ?? "")}`;
-  await sendHalving(
+const sendBatch = (batch: Ready[], test: boolean, config: Config, now: Date, transport: Transport) =>
+  sendBatchByStatus(
     batch,
-    (part) =>
-      transport(
-        {
-          destination: "snapchat",
-          url,
-          body: { data: part.map((r) => r.data) },
-          eventIds: part.map((r) => r.id),
-        },
-        config.DESTINATION_TIMEOUT_MS,
-      ),
-    rejectsAnEvent,
-    (part, answer) => {
-      if (rejectsTheToken(answer)) {
-        logError("Snapchat rejected the access token: the owner must replace SNAPCHAT_ACCESS_TOKEN", {
-          destination: "snapchat",
-          httpStatus: answer.kind === "response" ? answer.status : undefined,
-          events: part.length,
-        });
-      }
-      const outcome = classifySnapResponse(answer, now);
-      for (const { id } of part) outcomes.set(id, outcome);
+    {
+      destination: "snapchat",
+      label: "Snapchat",
+      // The token goes in the query string, where Snap's docs put it; URLs are never logged or recorded.
+      request: (data) => ({
+        url: `${config.SNAPCHAT_ENDPOINT}/v3/${encodeURIComponent(config.SNAPCHAT_PIXEL_ID ?? "")}/${test ? "events/validate" : "events"}?access_token=${encodeURIComponent(config.SNAPCHAT_ACCESS_TOKEN ?? "")}`,
+        body: { data },
+      }),
+      classify: classifySnapResponse,
+      rejectsTheToken,
+      tokenSetting: "SNAPCHAT_ACCESS_TOKEN",
     },
+    config,
+    now,
+    transport,
   );
-  return outcomes;
-}
 
 /** One request per batch of up to 1,000 PURCHASE events; refunds, stale and refused-consent events never leave. */
 export const snapchat: Destination = {
