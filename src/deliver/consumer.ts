@@ -177,7 +177,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
     now,
   );
   const { claimed, events, unreadable } = claim;
-  await mergeCollectedIdentifiers(env.DB, events, now);
+  await mergeCollectedIdentifiers(env.DB, events, claim.ledgers, now);
   const stored = (eventId: string) => claim.ledgers.has(eventId);
   const others = othersOf(claim, destinations);
   // Every request is kept (redacted) with its answer for the order's story; a dry run sends none.

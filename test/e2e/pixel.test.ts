@@ -188,4 +188,40 @@ describe("the checkout pixel joins a purchase that carries no identifiers of its
     expect(hits.ga4).toHaveLength(1);
     expect(hits.meta).toHaveLength(1);
   });
+
+  it("a post that arrives between a failed first try and its retry changes nothing: every destination gets the same ids", async () => {
+    const [orderId, token] = [nextId(), checkoutToken()];
+    const eventId = `shopify:${SHOP}:purchase:${orderId}`;
+    const queue = capturingQueue();
+    let ga4Down = true;
+    const hits = mockDestinations({
+      ga4: () => (ga4Down ? new Response("unavailable", { status: 503 }) : undefined),
+    });
+    await fetchWith(await shopifyRequest(bareOrder(orderId, token)), {
+      EVENTS_QUEUE: queue,
+      IDENTIFIER_WAIT_SECONDS: "0",
+    });
+    await deliverNow([eventId]);
+    expect(await ledgerOf(eventId)).toEqual([
+      { destination: "ga4", status: "retrying" },
+      { destination: "meta", status: "sent" },
+    ]);
+    const firstClientId = hits.ga4[0].body.client_id;
+    expect(firstClientId).not.toBe("555000111.1700000100");
+    expect(hits.meta[0].body.data[0].user_data).not.toHaveProperty("fbp");
+
+    // The pixel posts late; GA4 recovers and the Queue retries the message.
+    expect((await postCollect(pixelPost(token))).status).toBe(204);
+    ga4Down = false;
+    await deliverNow([eventId]);
+    expect(await ledgerOf(eventId)).toEqual([
+      { destination: "ga4", status: "sent" },
+      { destination: "meta", status: "sent" },
+    ]);
+    expect(hits.ga4).toHaveLength(2);
+    expect(hits.ga4[1].body.client_id).toBe(firstClientId);
+    expect(hits.ga4[1].body.events[0].params).not.toHaveProperty("session_id");
+    expect(hits.meta).toHaveLength(1);
+    expect((await storedEvent(eventId)).identifiers).toBeUndefined();
+  });
 });
