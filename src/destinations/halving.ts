@@ -21,17 +21,3 @@ export async function sendSplittingOnRejection<T>(
     ...(await sendSplittingOnRejection(batch.slice(half), send, rejectsAnEvent)),
   ];
 }
-
-/**
- * The same, for a destination that records each answer as it comes: `settle` gets every part that
- * was not split, with its answer.
- */
-export async function sendHalving<T>(
-  batch: T[],
-  send: (part: T[]) => Promise<HttpAnswer>,
-  rejectsAnEvent: (answer: HttpAnswer) => boolean,
-  settle: (part: T[], answer: HttpAnswer) => void,
-): Promise<void> {
-  const parts = await sendSplittingOnRejection(batch, (part) => send([...part]), rejectsAnEvent);
-  for (const { part, answer } of parts) settle([...part], answer);
-}

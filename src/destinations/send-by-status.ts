@@ -1,7 +1,7 @@
 import type { Config } from "../config";
 import { logError } from "../lib/log";
 import type { DeliveryOutcome, DestinationName } from "../model/statuses";
-import { sendHalving } from "./halving";
+import { sendSplittingOnRejection } from "./halving";
 import type { HttpAnswer, OutboundRequest, Transport } from "./http";
 
 /** A platform that answers by HTTP status alone (Snapchat, Reddit, Microsoft): how to ask and how to read. */
@@ -32,32 +32,28 @@ export async function sendBatchByStatus<T>(
   transport: Transport,
 ): Promise<Map<string, DeliveryOutcome>> {
   const outcomes = new Map<string, DeliveryOutcome>();
-  await sendHalving(
-    batch,
-    (part) =>
-      transport(
+  const send = (part: ReadonlyArray<{ id: string; data: T }>) =>
+    transport(
+      {
+        destination: platform.destination,
+        eventIds: part.map((r) => r.id),
+        ...platform.request(part.map((r) => r.data)),
+      },
+      config.DESTINATION_TIMEOUT_MS,
+    );
+  for (const { part, answer } of await sendSplittingOnRejection(batch, send, rejectsAnEvent)) {
+    if (platform.rejectsTheToken(answer)) {
+      logError(
+        `${platform.label} rejected the access token: the owner must replace ${platform.tokenSetting}`,
         {
           destination: platform.destination,
-          eventIds: part.map((r) => r.id),
-          ...platform.request(part.map((r) => r.data)),
+          httpStatus: answer.kind === "response" ? answer.status : undefined,
+          events: part.length,
         },
-        config.DESTINATION_TIMEOUT_MS,
-      ),
-    rejectsAnEvent,
-    (part, answer) => {
-      if (platform.rejectsTheToken(answer)) {
-        logError(
-          `${platform.label} rejected the access token: the owner must replace ${platform.tokenSetting}`,
-          {
-            destination: platform.destination,
-            httpStatus: answer.kind === "response" ? answer.status : undefined,
-            events: part.length,
-          },
-        );
-      }
-      const outcome = platform.classify(answer, now);
-      for (const { id } of part) outcomes.set(id, outcome);
-    },
-  );
+      );
+    }
+    const outcome = platform.classify(answer, now);
+    for (const { id } of part) outcomes.set(id, outcome);
+  }
   return outcomes;
 }

@@ -2,6 +2,7 @@ import type { Config } from "../../config";
 import { withoutUndefined } from "../../lib/defined";
 import { logError } from "../../lib/log";
 import type { DeliveryOutcome } from "../../model/statuses";
+import { sendSplittingOnRejection } from "../halving";
 import type { HttpAnswer, Transport } from "../http";
 import { classifyMetaResponse } from "./classify";
 import { parseGraphError, TOKEN_CODE } from "./graph-error";
@@ -16,6 +17,7 @@ function rejectsAnEvent(answer: HttpAnswer): boolean {
 
 export type Ready = { id: string; data: MetaServerEvent };
 
+/** One request for the batch; a 400 about one bad event splits it (sendSplittingOnRejection) until it fails alone. */
 export async function sendBatch(
   batch: Ready[],
   config: Config,
@@ -24,31 +26,32 @@ export async function sendBatch(
   transport: Transport,
 ) {
   const url = `${config.META_ENDPOINT}/${config.META_API_VERSION}/${config.META_PIXEL_ID}/events`;
-  const body = withoutUndefined({
-    data: batch.map((r) => r.data),
-    test_event_code: config.META_TEST_EVENT_CODE,
-    access_token: config.META_ACCESS_TOKEN,
-  });
-  const eventIds = batch.map((r) => r.id);
-  const answer = await transport({ destination: "meta", url, body, eventIds }, config.DESTINATION_TIMEOUT_MS);
-  if (batch.length > 1 && rejectsAnEvent(answer)) {
-    const half = Math.ceil(batch.length / 2);
-    await sendBatch(batch.slice(0, half), config, now, outcomes, transport);
-    await sendBatch(batch.slice(half), config, now, outcomes, transport);
-    return;
-  }
-  const outcome = classifyMetaResponse(answer, now);
-  if (answer.kind === "response") {
-    const error = parseGraphError(answer.body);
+  const send = (part: readonly Ready[]) =>
+    transport(
+      {
+        destination: "meta",
+        url,
+        body: withoutUndefined({
+          data: part.map((r) => r.data),
+          test_event_code: config.META_TEST_EVENT_CODE,
+          access_token: config.META_ACCESS_TOKEN,
+        }),
+        eventIds: part.map((r) => r.id),
+      },
+      config.DESTINATION_TIMEOUT_MS,
+    );
+  for (const { part, answer } of await sendSplittingOnRejection(batch, send, rejectsAnEvent)) {
+    const error = answer.kind === "response" ? parseGraphError(answer.body) : undefined;
     if (error?.code === TOKEN_CODE) {
       logError("Meta rejected the access token: the owner must replace META_ACCESS_TOKEN", {
         destination: "meta",
         code: error.code,
         subcode: error.error_subcode,
         fbtraceId: error.fbtrace_id,
-        events: batch.length,
+        events: part.length,
       });
     }
+    const outcome = classifyMetaResponse(answer, now);
+    for (const { id } of part) outcomes.set(id, outcome);
   }
-  for (const { id } of batch) outcomes.set(id, outcome);
 }
