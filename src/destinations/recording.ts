@@ -1,7 +1,7 @@
 import { scrubbedText } from "../lib/errors";
 import { PairMap } from "../model/keys";
 import { EXCHANGE_LIMITS, type Exchange } from "../model/ledger";
-import type { Transport } from "./http";
+import { type Transport, unansweredOutcome } from "./http";
 import { recordedBody } from "./recorded-body";
 
 /** An exchange as the transport sees it; the ledger adds which attempt it was. */
@@ -20,22 +20,15 @@ export function recording(
   const recorder: Transport = async (request, timeoutMs) => {
     const at = new Date().toISOString();
     const answer = await transport(request, timeoutMs);
-    const response = answer.kind === "response";
+    // What came back, or why nothing did, in the words the ledger's reason uses.
+    const got =
+      answer.kind === "response"
+        ? { status: answer.status, answer: scrubbedText(answer.body, EXCHANGE_LIMITS.answer) }
+        : { status: null, answer: null, error: unansweredOutcome(answer).reason };
     request.eventIds.forEach((eventId, index) => {
       exchanges.set(
         { destination: request.destination, eventId },
-        {
-          at,
-          sent,
-          request: JSON.stringify(recordedBody(request, index)),
-          status: response ? answer.status : null,
-          answer: response ? scrubbedText(answer.body, EXCHANGE_LIMITS.answer) : null,
-          error: response
-            ? undefined
-            : answer.kind === "timeout"
-              ? "timeout"
-              : `network error: ${answer.message}`,
-        },
+        { at, sent, request: JSON.stringify(recordedBody(request, index)), ...got },
       );
     });
     return answer;
