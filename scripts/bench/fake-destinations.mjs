@@ -2,37 +2,20 @@
 // does when it takes every event, so the consumer's outbound requests can be counted with all
 // eight destinations on. GA4 and Meta keep their own stand-in in local.mjs.
 import { generateKeyPairSync } from "node:crypto";
+import { CONVERSION_IDS } from "./conversion-ids.mjs";
 
-/** Per destination: the path prefix its endpoint setting points at, its events' ids, its 2xx answer. */
+/** Per destination (its endpoint setting points at `<base>/dest/<name>`): its 2xx answer. */
 export const NEWER_DESTINATIONS = {
-  tiktok: {
-    ids: (body) => (body.data ?? []).map((e) => `${e.event}:${e.event_id}`),
-    accepted: () => ({ code: 0, message: "OK", request_id: "fake", data: {} }),
-  },
-  pinterest: {
-    ids: (body) => (body.data ?? []).map((e) => `${e.event_name}:${e.event_id}`),
-    accepted: (ids) => ({
-      num_events_received: ids.length,
-      num_events_processed: ids.length,
-      events: ids.map(() => ({ status: "processed", error_message: null, warning_message: null })),
-    }),
-  },
-  google_ads: {
-    ids: (body) => (body.events ?? []).map((e) => `purchase:${e.transactionId}`),
-    accepted: () => ({ requestId: "fake" }),
-  },
-  snapchat: {
-    ids: (body) => (body.data ?? []).map((e) => `${e.event_name}:${e.event_id}`),
-    accepted: () => ({ status: "VALID", reason: "fake" }),
-  },
-  reddit: {
-    ids: (body) => (body.data?.events ?? []).map((e) => `purchase:${e.metadata?.conversion_id}`),
-    accepted: () => ({ message: "fake" }),
-  },
-  microsoft: {
-    ids: (body) => (body.data ?? []).map((e) => `${e.eventName}:${e.eventId}`),
-    accepted: () => ({ status: "fake" }),
-  },
+  tiktok: () => ({ code: 0, message: "OK", request_id: "fake", data: {} }),
+  pinterest: (ids) => ({
+    num_events_received: ids.length,
+    num_events_processed: ids.length,
+    events: ids.map(() => ({ status: "processed", error_message: null, warning_message: null })),
+  }),
+  google_ads: () => ({ requestId: "fake" }),
+  snapchat: () => ({ status: "VALID", reason: "fake" }),
+  reddit: () => ({ message: "fake" }),
+  microsoft: () => ({ status: "fake" }),
 };
 
 /** A throwaway service-account key file, as Google issues one, for Google Ads against the stand-in. */
@@ -85,8 +68,8 @@ export function newerDestinationRequest(url, body) {
     return { kind: "google_token", ids: [], answer: { access_token: "ya29.bench", expires_in: 3599 } };
   }
   const match = /^\/dest\/([a-z_]+)\//.exec(url) ?? /^\/dest\/([a-z_]+)$/.exec(url);
-  const destination = match && NEWER_DESTINATIONS[match[1]];
-  if (!destination) return undefined;
-  const ids = destination.ids(body);
-  return { kind: match[1], ids, answer: destination.accepted(ids) };
+  const accepted = match && NEWER_DESTINATIONS[match[1]];
+  if (!accepted) return undefined;
+  const ids = CONVERSION_IDS[match[1]](body);
+  return { kind: match[1], ids, answer: accepted(ids) };
 }

@@ -8,6 +8,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CONVERSION_IDS } from "./conversion-ids.mjs";
 import { NEWER_DESTINATIONS, newerDestinationRequest, newerDestinationVars } from "./fake-destinations.mjs";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -255,11 +256,7 @@ export async function startFakeDestinations({ answer = () => 200 } = {}) {
       }
       const newer = newerDestinationRequest(req.url, body);
       const kind = newer?.kind ?? (req.url.startsWith("/mp/") ? "ga4" : "meta");
-      const ids =
-        newer?.ids ??
-        (kind === "ga4"
-          ? (body.events ?? []).map((e) => `${e.name}:${e.params?.transaction_id}`)
-          : (body.data ?? []).map((e) => `${e.event_name}:${e.event_id}`));
+      const ids = newer?.ids ?? CONVERSION_IDS[kind](body);
       requests[kind]++;
       const status = kind === "google_token" ? 200 : answer(kind, ids);
       for (const id of ids) received[kind].push({ id, status });

@@ -1,5 +1,6 @@
 import { createMessageBatch, env } from "cloudflare:test";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { CONVERSION_IDS } from "../../scripts/bench/conversion-ids.mjs";
 import { replayDeliveries } from "../../src/admin/replay";
 import { sweep } from "../../src/deliver/sweep";
 import { DESTINATIONS } from "../../src/destinations/registry";
@@ -90,7 +91,7 @@ function mockFlakyDestinations() {
       if (failure === "timeout") throw new DOMException("The operation timed out.", "TimeoutError");
       return failure;
     }
-    const ids = fake.conversionIds({ url, headers: request.headers, body });
+    const ids = CONVERSION_IDS[destination.name](body);
     for (const id of ids) received[name].set(id, (received[name].get(id) ?? 0) + 1);
     const accepted = destination.acceptedAnswer(ids);
     return new Response(accepted.body || null, { status: accepted.status });
